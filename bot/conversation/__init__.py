@@ -1,0 +1,21 @@
+"""Channel-neutral conversation core: `Conversation.handle(Incoming) -> list[Reply]`.
+
+Imports no telegram, starlette or jinja2; adapters in `bot.channels` translate only.
+"""
+
+from bot.conversation.core import Clock, Conversation
+from bot.conversation.form import looks_like_question
+from bot.conversation.messages import Button, Incoming, Kind, Reply
+from bot.conversation.steps import STEPS, Step
+
+__all__ = [
+    "STEPS",
+    "Button",
+    "Clock",
+    "Conversation",
+    "Incoming",
+    "Kind",
+    "Reply",
+    "Step",
+    "looks_like_question",
+]

@@ -1,0 +1,38 @@
+"""Staff-only access to drafts across all owners: for the staff workspace, never for users.
+
+Everything here ignores ownership on purpose; `drafts_repo` is the owner-scoped side.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.storage.tables import DraftRow, DraftStatus, DraftVersionRow
+
+
+def list_submitted(session: Session) -> list[DraftRow]:
+    """STAFF ONLY: drafts waiting for review (`eingereicht`), earliest submission first."""
+    return list(
+        session.scalars(
+            select(DraftRow)
+            .where(DraftRow.status == DraftStatus.EINGEREICHT)
+            .order_by(DraftRow.submitted_at, DraftRow.id)
+        )
+    )
+
+
+def get_any(session: Session, *, draft_id: int) -> DraftRow | None:
+    """STAFF ONLY: any draft by id, whoever owns it."""
+    return session.get(DraftRow, draft_id)
+
+
+def list_versions_any(session: Session, *, draft_id: int) -> list[DraftVersionRow]:
+    """STAFF ONLY: the frozen versions of any draft, version 1 first."""
+    return list(
+        session.scalars(
+            select(DraftVersionRow)
+            .where(DraftVersionRow.draft_id == draft_id)
+            .order_by(DraftVersionRow.version)
+        )
+    )

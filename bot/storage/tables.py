@@ -1,0 +1,138 @@
+"""The SQL tables of KommPräv-Lotse as typed SQLAlchemy models; migrations must match them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Enum, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from bot.storage.columns import JsonDict, JsonDoc, UtcDateTime, utcnow
+
+# Named constraints, so that later migrations (SQLite batch mode included) can address them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base holding the metadata that Alembic compares against."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class DraftStatus(StrEnum):
+    """Where a draft stands. Only `entwurf` may be edited; the rest need a new version first."""
+
+    ENTWURF = "entwurf"
+    EINGEREICHT = "eingereicht"
+    ZURUECKGEGEBEN = "zurueckgegeben"
+    ANGENOMMEN = "angenommen"
+
+
+class UserRow(Base):
+    """A person talking to the bot. Deliberately no name or handle: the id is enough."""
+
+    __tablename__ = "users"
+
+    # Telegram user id, or an id the console channel picks (keep it clear of Telegram's).
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    channel: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    privacy_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DialogueRow(Base):
+    """The open step of one user's dialogue; written before the reply goes out."""
+
+    __tablename__ = "dialogues"
+
+    owner_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[str | None] = mapped_column(String(64))
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="SET NULL"))
+    # Small confirmations in flight, e.g. {"confirm": "delete", "draft_id": 3}.
+    pending: Mapped[JsonDict] = mapped_column(JsonDoc, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class DraftRow(Base):
+    """A draft funding application; `data` is the draft model's JSON dump, opaque here."""
+
+    __tablename__ = "drafts"
+    # Never reuse an id on SQLite: an old button must not point at someone's newer draft.
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[DraftStatus] = mapped_column(
+        Enum(
+            DraftStatus,
+            name="draft_status",
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda statuses: [status.value for status in statuses],
+            validate_strings=True,
+        ),
+        default=DraftStatus.ENTWURF,
+    )
+    version: Mapped[int] = mapped_column(default=1)
+    data: Mapped[JsonDict] = mapped_column(JsonDoc)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class DraftVersionRow(Base):
+    """A frozen copy of a draft as it was submitted; never changed afterwards."""
+
+    __tablename__ = "draft_versions"
+    __table_args__ = (UniqueConstraint("draft_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"))
+    version: Mapped[int]
+    data: Mapped[JsonDict] = mapped_column(JsonDoc)
+    frozen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class InboxRow(Base):
+    """An incoming message, recorded before it is acknowledged and processed from here."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (Index(None, "processed_at", "received_at"),)
+
+    # Telegram's update id; other channels use negative ids from `inbox_repo.record_local`.
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    # No foreign key: intake records before the user row necessarily exists.
+    owner_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    payload: Mapped[JsonDict] = mapped_column(JsonDoc)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class OutboxRow(Base):
+    """A reply to deliver, written in the same transaction as the state change it reports."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    update_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("inbox.update_id"), index=True
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    payload: Mapped[JsonDict] = mapped_column(JsonDoc)
+    seq: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

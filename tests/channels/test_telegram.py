@@ -1,0 +1,149 @@
+"""The Telegram adapter end to end: a real PTB Application polling the fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.telegram import TelegramChannel, build_application, split_text, to_html
+from bot.conversation import Conversation
+from bot.settings import Settings
+from bot.storage import inbox_repo, make_engine, make_sessionmaker, migrate
+from retrieval import Answerer
+from tests.fakes.telegram_api import FakeTelegram
+
+USER = 4711
+STAFF = -100123
+NOW = datetime(2026, 9, 15, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def fake() -> AsyncIterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server  # type: ignore[misc]
+
+
+@pytest.fixture
+def settings(tmp_path: Path, shipped_settings: Settings, fake: FakeTelegram) -> Settings:
+    return shipped_settings.model_copy(
+        update={
+            "data_dir": tmp_path,
+            "telegram_bot_token": "123:ABC",
+            "telegram_api_base_url": fake.base_url,
+            "staff_chat_id": STAFF,
+        }
+    )
+
+
+@pytest.fixture
+def sessions(settings: Settings) -> sessionmaker[Session]:
+    migrate(settings.sqlalchemy_url)
+    return make_sessionmaker(make_engine(settings.sqlalchemy_url))
+
+
+@pytest.fixture
+async def bot(
+    settings: Settings, sessions: sessionmaker[Session], shipped_answerer: Answerer
+) -> AsyncIterator[TelegramChannel]:
+    conversation = Conversation(
+        sessions=sessions, answerer=shipped_answerer, clock=lambda: NOW, settings=settings
+    )
+    app, channel = build_application(settings, conversation, sessions)
+    async with app:
+        assert app.post_init is not None
+        await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+        yield channel
+        await app.updater.stop()
+        await app.stop()
+
+
+async def test_a_question_gets_an_html_answer_with_its_source(
+    fake: FakeTelegram, bot: TelegramChannel
+) -> None:
+    assert "antrag" in [c["command"] for c in fake.my_commands()]
+    fake.user_sends_text(USER, "Welche Ausgaben sind förderfähig?")
+    (answer,) = await fake.wait_for_messages_async(USER, 1, timeout=60)
+    assert answer.parse_mode == "HTML"
+    assert answer.plain_text is not None and "Quelle" in answer.plain_text
+    assert fake.calls("sendChatAction")
+
+
+async def test_antrag_and_a_button_press(
+    fake: FakeTelegram, bot: TelegramChannel, sessions: sessionmaker[Session]
+) -> None:
+    fake.user_sends_text(USER, "/antrag")
+    messages = await fake.wait_for_messages_async(USER, 2, timeout=30)
+    assert "Verstanden, weiter" in messages[-1].button_texts
+    update_id = fake.user_presses_button_text(USER, "Verstanden, weiter")
+    messages = await fake.wait_for_messages_async(USER, 3, timeout=30)
+    assert "Wie heißt die antragstellende Kommune" in (messages[-1].plain_text or "")
+    assert fake.answered_callback_queries
+    fake.user_sends_text(USER, "<b>x</b> & *Stadt*")
+    messages = await fake.wait_for_messages_async(USER, 4, timeout=30)
+    fake.user_sends_text(USER, "/entwurf")
+    # The summary, then (a step is open) "Zurück zur offenen Frage" and the question again.
+    messages = await fake.wait_for_messages_async(USER, 7, timeout=30)
+    (summary,) = [m for m in messages if "Antragsentwurf Nr." in (m.plain_text or "")]
+    assert "&lt;b&gt;x&lt;/b&gt; &amp; *Stadt*" in (summary.text or "")
+    assert "<b>x</b> & *Stadt*" in (summary.plain_text or "")
+    with sessions.begin() as session:
+        row = inbox_repo.get(session, update_id=update_id)
+        assert row is not None and row.processed_at is not None
+    for _ in range(50):  # the last row is marked sent just after the Bot API answered
+        with sessions.begin() as session:
+            if not inbox_repo.unsent(session):
+                break
+        await asyncio.sleep(0.05)
+    else:
+        raise AssertionError("outbox rows left unsent")
+
+
+async def test_a_sticker_gets_a_text_only_hint(fake: FakeTelegram, bot: TelegramChannel) -> None:
+    fake.user_sends_sticker(USER)
+    (reply,) = await fake.wait_for_messages_async(USER, 1, timeout=30)
+    assert "Ich verstehe nur Text" in (reply.plain_text or "")
+
+
+def test_long_text_is_split_below_the_limit_and_escaped() -> None:
+    text = "\n".join(["<&>" * 500] * 10)
+    parts = split_text(text)
+    assert len(parts) > 1
+    assert all(len(to_html(p)) <= 4096 for p in parts)
+    assert "".join(p.replace("\n", "") for p in parts) == text.replace("\n", "")
+    assert to_html("<b>x</b>") == "&lt;b&gt;x&lt;/b&gt;"
+
+
+async def test_leftovers_of_a_crashed_run_are_handled_on_start(
+    fake: FakeTelegram,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    shipped_answerer: Answerer,
+) -> None:
+    with sessions.begin() as session:  # recorded, then the process died before processing
+        inbox_repo.record(
+            session,
+            update_id=7,
+            owner_id=USER,
+            chat_id=USER,
+            payload={"kind": "command", "text": "/hilfe", "command": "hilfe"},
+        )
+    conversation = Conversation(
+        sessions=sessions, answerer=shipped_answerer, clock=lambda: NOW, settings=settings
+    )
+    app, _ = build_application(settings, conversation, sessions)
+    async with app:
+        assert app.post_init is not None
+        await app.post_init(app)
+    (reply,) = fake.sent_messages(USER)
+    assert "/antrag" in (reply.plain_text or "")
+    with sessions.begin() as session:
+        row = inbox_repo.get(session, update_id=7)
+        assert row is not None and row.processed_at is not None

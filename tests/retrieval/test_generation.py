@@ -1,0 +1,63 @@
+"""With an LLM configured, answers are phrased by it, but never beyond the retrieved text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from retrieval import Answerer, LlmGenerator
+from tests.fakes.openai_api import FakeOpenAI
+
+# Answered from passages (no curated FAQ entry), so the LLM phrases it.
+PASSAGE_QUESTION = "Welche Partner nennt Schritt 5 für die Projektdurchführung?"
+
+
+@pytest.fixture
+def llm() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as fake:
+        yield fake
+
+
+def _answerer(shipped_answerer: Answerer, llm: FakeOpenAI, timeout: float = 5.0) -> Answerer:
+    generator = LlmGenerator(base_url=llm.base_url, model="m", api_key="", timeout_s=timeout)
+    # An FAQ hit is curated text and never goes to the LLM; a passage question does.
+    return Answerer(shipped_answerer.kb, generator=generator)
+
+
+def test_llm_answer_keeps_citations_and_sees_only_retrieved_text(
+    shipped_answerer: Answerer, llm: FakeOpenAI
+) -> None:
+    llm.reply_with("Die Wirkung wird mit vorher festgelegten Indikatoren überprüft.")
+    answerer = _answerer(shipped_answerer, llm)
+    answer = answerer.answer(PASSAGE_QUESTION)
+    assert answer.kind == "generated", answer
+    assert answer.text.startswith("Die Wirkung wird")
+    assert answer.sources and answer.sources[0].document == "Beccaria-Standards"
+    prompt = llm.prompt_text()
+    assert "Schritt 5" in prompt and "ausschließlich" in prompt
+
+
+def test_llm_number_not_in_sources_falls_back_to_extract(
+    shipped_answerer: Answerer, llm: FakeOpenAI
+) -> None:
+    llm.reply_with("Die Evaluation muss 17 Indikatoren und 3 Fremdgutachten enthalten.")
+    answerer = _answerer(shipped_answerer, llm)
+    answer = answerer.answer(PASSAGE_QUESTION)
+    assert answer.kind == "extract"
+    assert "17" not in answer.text
+
+
+def test_slow_or_broken_llm_falls_back(shipped_answerer: Answerer, llm: FakeOpenAI) -> None:
+    llm.delay(3)
+    answerer = _answerer(shipped_answerer, llm, timeout=0.5)
+    assert answerer.answer(PASSAGE_QUESTION).kind == "extract"
+    llm.delay(0)
+    llm.fail_with(500)
+    assert answerer.answer(PASSAGE_QUESTION).kind == "extract"
+
+
+def test_unreachable_llm_falls_back(shipped_answerer: Answerer) -> None:
+    generator = LlmGenerator(base_url="http://127.0.0.1:9/v1", model="m", api_key="", timeout_s=1)
+    answer = Answerer(shipped_answerer.kb, generator=generator).answer(PASSAGE_QUESTION)
+    assert answer.answered and answer.kind == "extract"

@@ -1,0 +1,168 @@
+"""Inbox and outbox: nothing received is lost, nothing confirmed sent is sent twice."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.storage import drafts_repo, inbox_repo, make_engine, make_sessionmaker
+from tests.storage.conftest import at
+
+HELLO = {"kind": "text", "text": "Hallo"}
+
+
+def test_a_duplicate_update_is_ignored(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        assert inbox_repo.record(
+            session, update_id=500, owner_id=1, chat_id=1, payload=HELLO, now=at(0)
+        )
+    with sessions.begin() as session:
+        again = {"kind": "text", "text": "Hallo (erneut zugestellt)"}
+        assert not inbox_repo.record(
+            session, update_id=500, owner_id=1, chat_id=1, payload=again, now=at(1)
+        )
+
+    with sessions() as session:
+        [row] = inbox_repo.pending(session)
+        assert (row.update_id, row.payload, row.received_at) == (500, HELLO, at(0))
+
+
+def test_pending_returns_the_oldest_first_and_skips_processed(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        for update_id, minute in [(12, 2), (10, 0), (13, 3), (11, 1)]:
+            inbox_repo.record(
+                session, update_id=update_id, owner_id=1, chat_id=1, payload={}, now=at(minute)
+            )
+        assert inbox_repo.mark_processed(session, update_id=11, now=at(5))
+
+    with sessions() as session:
+        assert [row.update_id for row in inbox_repo.pending(session)] == [10, 12, 13]
+        assert [row.update_id for row in inbox_repo.pending(session, limit=2)] == [10, 12]
+
+
+def test_a_recorded_update_survives_a_restart(engine: Engine, database_url: str) -> None:
+    with make_sessionmaker(engine).begin() as session:
+        inbox_repo.record(session, update_id=7, owner_id=1, chat_id=1, payload=HELLO)
+    engine.dispose()
+
+    restarted = make_engine(database_url)
+    with make_sessionmaker(restarted)() as session:
+        assert [row.update_id for row in inbox_repo.pending(session)] == [7]
+    restarted.dispose()
+
+
+def _handle_title_change(
+    sessions: sessionmaker[Session], *, owner_id: int, draft_id: int, crash: bool
+) -> None:
+    """What the worker does for update 1: change state, queue the reply, mark it processed."""
+    with sessions.begin() as session:
+        drafts_repo.save_data(session, owner_id=owner_id, draft_id=draft_id, data={"titel": "neu"})
+        inbox_repo.add_replies(
+            session, update_id=1, chat_id=owner_id, payloads=[{"text": "Gespeichert."}]
+        )
+        inbox_repo.mark_processed(session, update_id=1)
+        if crash:
+            raise RuntimeError("crash before commit")
+
+
+def test_state_change_replies_and_processed_mark_commit_together_or_not_at_all(
+    sessions: sessionmaker[Session], users: tuple[int, int]
+) -> None:
+    alice, _ = users
+    with sessions.begin() as session:
+        draft = drafts_repo.create(session, owner_id=alice, data={"titel": "alt"})
+        inbox_repo.record(session, update_id=1, owner_id=alice, chat_id=alice, payload=HELLO)
+
+    with pytest.raises(RuntimeError, match="crash"):
+        _handle_title_change(sessions, owner_id=alice, draft_id=draft.id, crash=True)
+
+    with sessions() as session:
+        assert [row.update_id for row in inbox_repo.pending(session)] == [1]
+        assert inbox_repo.unsent(session) == []
+        stored = drafts_repo.get(session, owner_id=alice, draft_id=draft.id)
+        assert stored is not None
+        assert stored.data == {"titel": "alt"}
+
+    _handle_title_change(sessions, owner_id=alice, draft_id=draft.id, crash=False)
+
+    with sessions() as session:
+        assert inbox_repo.pending(session) == []
+        assert [row.payload for row in inbox_repo.unsent(session)] == [{"text": "Gespeichert."}]
+        stored = drafts_repo.get(session, owner_id=alice, draft_id=draft.id)
+        assert stored is not None
+        assert stored.data == {"titel": "neu"}
+
+
+def test_replies_go_out_in_order_and_a_restart_resends_only_unconfirmed(
+    engine: Engine, database_url: str
+) -> None:
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as session:
+        inbox_repo.record(session, update_id=1, owner_id=1, chat_id=1, payload=HELLO)
+        inbox_repo.record(session, update_id=2, owner_id=2, chat_id=2, payload=HELLO)
+        inbox_repo.add_replies(
+            session, update_id=1, chat_id=1, payloads=[{"text": "a"}, {"text": "b"}]
+        )
+        inbox_repo.add_replies(session, update_id=2, chat_id=2, payloads=[{"text": "c"}])
+
+    with sessions() as session:
+        queued = inbox_repo.unsent(session)
+        assert [(row.payload["text"], row.seq) for row in queued] == [
+            ("a", 0),
+            ("b", 1),
+            ("c", 0),
+        ]
+    # The sender delivers "a", confirms it, then the process dies before "b" is confirmed.
+    with sessions.begin() as session:
+        assert inbox_repo.mark_sent(session, outbox_id=queued[0].id, now=at(9))
+    engine.dispose()
+
+    restarted = make_sessionmaker(make_engine(database_url))
+    with restarted.begin() as session:
+        assert [row.payload["text"] for row in inbox_repo.unsent(session)] == ["b", "c"]
+        assert not inbox_repo.mark_sent(session, outbox_id=queued[0].id)  # already sent
+
+
+def test_marking_an_unknown_update_processed_reports_false(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        assert inbox_repo.mark_processed(session, update_id=404) is False
+
+
+def test_console_messages_get_negative_ids_of_their_own(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        inbox_repo.record(session, update_id=900, owner_id=1, chat_id=1, payload={})
+        first = inbox_repo.record_local(session, owner_id=-1, chat_id=-1, payload=HELLO)
+        second = inbox_repo.record_local(session, owner_id=-1, chat_id=-1, payload=HELLO)
+    assert (first, second) == (-1, -2)
+    with sessions() as session:
+        row = inbox_repo.get(session, update_id=-2)
+        assert row is not None
+        assert row.payload == HELLO
+
+
+def test_purging_keeps_what_is_unfinished_or_recent(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        for update_id in (1, 2, 3):
+            inbox_repo.record(session, update_id=update_id, owner_id=1, chat_id=1, payload={})
+        done, waiting = (
+            inbox_repo.add_replies(session, update_id=u, chat_id=1, payloads=[{}])[0]
+            for u in (1, 2)
+        )
+        for update_id in (1, 2):
+            inbox_repo.mark_processed(session, update_id=update_id, now=at(0))
+        inbox_repo.mark_sent(session, outbox_id=done.id, now=at(1))
+        inbox_repo.mark_processed(session, update_id=3, now=at(60))
+
+    with sessions.begin() as session:
+        assert inbox_repo.purge_done(session, before=at(30)) == 2  # update 1 and its reply
+
+    with sessions() as session:
+        assert inbox_repo.get(session, update_id=1) is None
+        assert inbox_repo.get(session, update_id=2) is not None  # its reply is not sent yet
+        assert inbox_repo.get(session, update_id=3) is not None  # processed after the cutoff
+        assert [row.id for row in inbox_repo.unsent(session)] == [waiting.id]
