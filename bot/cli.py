@@ -49,6 +49,7 @@ def _parser() -> GermanArgumentParser:
     ev.add_argument(
         "--baseline", action="store_true", help="zusätzlich die einfache Vergleichssuche"
     )
+    sub.add_parser("bot", help="Telegram-Bot starten (braucht TELEGRAM_BOT_TOKEN)")
     sub.add_parser("start", help="Telegram-Bot (mit Token) oder Terminal-Chat")
     return p
 
@@ -91,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.chat(settings)
         if args.command == "eval":
             return commands.evaluate(settings, args.file, baseline=args.baseline)
+        if args.command == "bot":
+            return commands.bot(settings)
         if args.command == "start":
             return commands.start(settings)
     except KeyboardInterrupt:

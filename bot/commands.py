@@ -134,12 +134,24 @@ def evaluate(settings: Settings, file: Path, *, baseline: bool) -> int:
     return 0
 
 
-def start(settings: Settings) -> int:
+def bot(settings: Settings) -> int:
+    if not settings.telegram_bot_token:
+        err.print(
+            "[red]Fehler:[/red] TELEGRAM_BOT_TOKEN ist nicht gesetzt. Bitte in .env eintragen "
+            "(Token von @BotFather) oder `kommpraev chat` für den Terminal-Chat verwenden."
+        )
+        return 2
     report = _index_with_progress(settings)
     _print_report(report)
-    if settings.telegram_bot_token:
-        from bot.channels.telegram import run_bot
+    from bot.channels.telegram import run_bot
 
-        return run_bot(settings)
+    return run_bot(settings)
+
+
+def start(settings: Settings) -> int:
+    if settings.telegram_bot_token:
+        return bot(settings)
+    report = _index_with_progress(settings)
+    _print_report(report)
     err.print("Kein TELEGRAM_BOT_TOKEN gesetzt: der Assistent startet im Terminal.")
     return chat(settings)

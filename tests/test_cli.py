@@ -14,8 +14,15 @@ from bot.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run(args: list[str], data_dir: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATA_DIR": str(data_dir), "KNOWLEDGE_DIR": str(ROOT / "knowledge")}
+def _run(
+    args: list[str], data_dir: Path, stdin: str = "", **env_overrides: str
+) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "DATA_DIR": str(data_dir),
+        "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
+        **env_overrides,
+    }
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
@@ -66,16 +73,7 @@ def test_ask_builds_a_missing_index_first(tmp_path: Path) -> None:
         "---\ntitle: Merkblatt\n---\n# Merkblatt\n\n## Frist\n\nDie Frist endet am 1. März.\n",
         encoding="utf-8",
     )
-    env = {**os.environ, "DATA_DIR": str(tmp_path / "data"), "KNOWLEDGE_DIR": str(knowledge)}
-    result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "Wann endet die Frist?"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
+    result = _run(["ask", "Wann endet die Frist?"], tmp_path / "data", KNOWLEDGE_DIR=str(knowledge))
     assert result.returncode == 0, result.stderr
     assert "1. März" in result.stdout
 
@@ -85,28 +83,14 @@ def test_bad_arguments_and_config_get_german_messages(tmp_path: Path) -> None:
     assert (
         unknown.returncode == 2 and "Fehler" in unknown.stderr and "Traceback" not in unknown.stderr
     )
-    env = {**os.environ, "DATA_DIR": str(tmp_path), "LLM_TIMEOUT_S": "schnell"}
-    bad_config = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "ask", "x"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+
+    bad_config = _run(["ask", "x"], tmp_path, LLM_TIMEOUT_S="schnell")
     assert bad_config.returncode == 2
     assert "Konfiguration" in bad_config.stderr and "LLM_TIMEOUT_S" in bad_config.stderr
     assert "Traceback" not in bad_config.stderr
-    missing = _run(["index"], tmp_path)
-    env = {**os.environ, "DATA_DIR": str(tmp_path), "KNOWLEDGE_DIR": str(tmp_path / "fehlt")}
-    missing = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "index"],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-        check=False,
-    )
+
+    missing = _run(["index"], tmp_path, KNOWLEDGE_DIR=str(tmp_path / "fehlt"))
     assert missing.returncode == 1 and "existiert nicht" in missing.stderr
+
+    no_token = _run(["bot"], tmp_path, TELEGRAM_BOT_TOKEN="")
+    assert no_token.returncode == 2 and "TELEGRAM_BOT_TOKEN" in no_token.stderr

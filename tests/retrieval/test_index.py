@@ -13,6 +13,15 @@ from retrieval import Answerer, E5Embeddings, KnowledgeBase, build_index
 from tests.retrieval.corpus import GUIDELINE_A, GUIDELINE_B, write_pdf
 
 
+def _knowledge(tmp_path: Path, **files: str) -> tuple[Path, Path]:
+    """A knowledge folder with the given Markdown files, and where its index goes."""
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    for name, text in files.items():
+        (knowledge / f"{name}.md").write_text(text, encoding="utf-8")
+    return knowledge, tmp_path / "index"
+
+
 def _kb(index_dir: Path, embeddings: E5Embeddings) -> KnowledgeBase:
     return KnowledgeBase(index_dir=index_dir, embeddings=embeddings, default_guideline="RL Alpha")
 
@@ -20,10 +29,7 @@ def _kb(index_dir: Path, embeddings: E5Embeddings) -> KnowledgeBase:
 def test_incremental_reindex_after_edit_add_and_delete(
     tmp_path: Path, embeddings: E5Embeddings
 ) -> None:
-    knowledge, index = tmp_path / "knowledge", tmp_path / "index"
-    knowledge.mkdir()
-    (knowledge / "alpha.md").write_text(GUIDELINE_A, encoding="utf-8")
-    (knowledge / "beta.md").write_text(GUIDELINE_B, encoding="utf-8")
+    knowledge, index = _knowledge(tmp_path, alpha=GUIDELINE_A, beta=GUIDELINE_B)
     first = build_index(knowledge_dir=knowledge, index_dir=index, embeddings=embeddings)
     assert first.files_total == 2 and first.chunks > 0
 
@@ -77,9 +83,7 @@ class Exploding(E5Embeddings):
 def test_crash_during_indexing_leaves_previous_index_usable(
     tmp_path: Path, embeddings: E5Embeddings
 ) -> None:
-    knowledge, index = tmp_path / "knowledge", tmp_path / "index"
-    knowledge.mkdir()
-    (knowledge / "alpha.md").write_text(GUIDELINE_A, encoding="utf-8")
+    knowledge, index = _knowledge(tmp_path, alpha=GUIDELINE_A)
     build_index(knowledge_dir=knowledge, index_dir=index, embeddings=embeddings)
 
     (knowledge / "alpha.md").write_text(GUIDELINE_A.replace("90 %", "80 %"), encoding="utf-8")
@@ -99,9 +103,7 @@ def test_crash_during_indexing_leaves_previous_index_usable(
 def test_unreadable_file_is_reported_and_the_rest_indexed(
     tmp_path: Path, embeddings: E5Embeddings
 ) -> None:
-    knowledge, index = tmp_path / "knowledge", tmp_path / "index"
-    knowledge.mkdir()
-    (knowledge / "alpha.md").write_text(GUIDELINE_A, encoding="utf-8")
+    knowledge, index = _knowledge(tmp_path, alpha=GUIDELINE_A)
     write_pdf(knowledge / "geheim.pdf", "Geheim", [["x"]], password="pw")
     report = build_index(knowledge_dir=knowledge, index_dir=index, embeddings=embeddings)
     assert "geheim.pdf" in report.file_errors
@@ -115,10 +117,7 @@ def test_unreadable_file_is_reported_and_the_rest_indexed(
 def test_two_guidelines_with_conflicting_numbers_stay_apart(
     tmp_path: Path, embeddings: E5Embeddings
 ) -> None:
-    knowledge, index = tmp_path / "knowledge", tmp_path / "index"
-    knowledge.mkdir()
-    (knowledge / "alpha.md").write_text(GUIDELINE_A, encoding="utf-8")
-    (knowledge / "beta.md").write_text(GUIDELINE_B, encoding="utf-8")
+    knowledge, index = _knowledge(tmp_path, alpha=GUIDELINE_A, beta=GUIDELINE_B)
     build_index(knowledge_dir=knowledge, index_dir=index, embeddings=embeddings)
     answerer = Answerer(_kb(index, embeddings))
 
