@@ -7,8 +7,9 @@ the dense similarity and how much of the question the best passage covers lexica
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from retrieval.knowledge_base import FaqHit, KnowledgeBase, SearchResult
 from retrieval.questions import leaves_role, problem_with
 
 MAX_ANSWER_CHARS = 600
+_TO_SETTLE = re.compile(r"Beratung\b.{0,80}\bkl[äa]ren", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,16 @@ class Answerer:
         if faq and self._faq_fits(result.question, faq):
             evidence = self.kb.evidence_for(faq.entry.document, faq.entry.section)
             page = evidence[0].page if evidence and evidence[0].page else None
-            return Answer(
-                question,
-                True,
-                _fit(faq.entry.answer),
-                (Source(faq.entry.document, faq.entry.section, page),),
-                kind="faq",
-                evidence=tuple(c.text for c in evidence) or (faq.entry.answer,),
-                confidence=faq.dense,
+            return self._with_contact(
+                Answer(
+                    question,
+                    True,
+                    _fit(faq.entry.answer),
+                    (Source(faq.entry.document, faq.entry.section, page),),
+                    kind="faq",
+                    evidence=tuple(c.text for c in evidence) or (faq.entry.answer,),
+                    confidence=faq.dense,
+                )
             )
         if not result.passages or not self._answerable(result.question, result):
             return self._decline(question, confidence=_top_dense(result))
@@ -94,8 +98,21 @@ class Answerer:
         if self.generator is not None:
             generated = self.generator.generate(question, result.passages[:4], fallback=extracted)
             if generated is not None:
-                return generated
-        return extracted
+                return self._with_contact(generated)
+        return self._with_contact(extracted)
+
+    def _with_contact(self, answer: Answer) -> Answer:
+        """Uncertain points go to the mandatory consultation: then say how to reach the office.
+
+        The contact comes from the settings, so it joins the evidence the numbers are checked on.
+        """
+        text = answer.text
+        if not _TO_SETTLE.search(text) or self.office.split(",")[0] in text:
+            return answer
+        addition = f" Kontakt der Geschäftsstelle: {self.office}."
+        if len(text) + len(addition) > MAX_ANSWER_CHARS:
+            return answer
+        return replace(answer, text=text + addition, evidence=(*answer.evidence, self.office))
 
     def _faq_fits(self, question: str, faq: FaqHit) -> bool:
         words = self.kb.faq_words(question, faq.entry)

@@ -57,8 +57,10 @@ class Conversation:
         """Like `handle`, inside the caller's transaction (adapters add their outbox rows)."""
         return _Turn(self, session, incoming).run()
 
-    def answer(self, question: str) -> Reply:
-        return Reply(self.answerer.answer(question).render())
+    @property
+    def can_reach_staff(self) -> bool:
+        """The console shows staff messages itself; Telegram needs a configured staff chat."""
+        return self.channel != "telegram" or self.settings.staff_chat_id is not None
 
     def today(self) -> date:
         return self.clock().astimezone(BERLIN).date()
@@ -83,6 +85,7 @@ class _Turn(Form):
         self.pending: dict[str, Any] = dict(row.pending) if row else {}
         # A confirmation is valid only for the very next action.
         self.confirm: str | None = self.pending.pop("confirm", None)
+        self.forward_question: str | None = self.pending.pop("forward", None)
 
     def run(self) -> list[Reply]:
         kind = self.incoming.kind
@@ -115,10 +118,40 @@ class _Turn(Form):
         if not text.strip():
             return [Reply(texts.EMPTY), *self.reprompt()]
         if self.step == self.PRIVACY:
-            return [self.conv.answer(text), *self.reprompt()]
+            return [self.question(text), *self.reprompt()]
         if self.step is None:
-            return [self.conv.answer(text)]
+            return [self.question(text)]
         return self.typed_answer(text)
+
+    def question(self, text: str) -> Reply:
+        """Answer from the documents; what they cannot answer may go to the office."""
+        answer = self.conv.answerer.answer(text)
+        if answer.kind != "declined" or not self.conv.can_reach_staff:
+            return Reply(answer.render())
+        self.pending["forward"] = text
+        self.confirm_next("forward")
+        return Reply(answer.render(), [[Button(texts.FORWARD_LABEL, "forward:yes")]])
+
+    def forward(self) -> list[Reply]:
+        """The user asked to pass an unanswered question to the LPR office."""
+        assert self.forward_question is not None
+        draft = self.current_draft()
+        email = views.load_draft(draft).contact.email if draft else None
+        settings = self.conv.settings
+        to_user = texts.FORWARDED.format(
+            reply_to=texts.FORWARD_REPLY_TO_DRAFT
+            if email
+            else texts.FORWARD_REPLY_UNKNOWN.format(
+                email=settings.office_email, phone=settings.office_phone
+            )
+        )
+        to_staff = texts.STAFF_QUESTION.format(
+            owner_id=self.owner_id,
+            question=self.forward_question,
+            reply_to=email or "keine E-Mail angegeben",
+        )
+        log.info("conversation.question_forwarded owner_id=%s", self.owner_id)
+        return [Reply(to_user), Reply(to_staff, to_staff=True), *self.reprompt()]
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -283,6 +316,8 @@ class _Turn(Form):
             handled = [Reply(texts.SUBMIT_CANCELLED)]
         elif head == "submit" and rest.startswith("yes:") and self.confirm == f"submit:{rest[4:]}":
             handled = self.submit(int(rest[4:]))
+        elif head == "forward" and self.confirm == "forward" and self.forward_question:
+            handled = self.forward()
         elif head == "delete" and self.confirm == "delete":
             handled = self.delete_everything() if rest == "yes" else [Reply(texts.DELETE_CANCELLED)]
         if handled is None:

@@ -44,6 +44,9 @@ class Form:
     def summary_reply(self, intro: str) -> Reply:
         raise NotImplementedError
 
+    def question(self, text: str) -> Reply:
+        raise NotImplementedError
+
     def first_key(self) -> str:
         return FIRST
 
@@ -98,7 +101,7 @@ class Form:
                 log.info(
                     "conversation.question_in_step owner_id=%s step=%s", self.owner_id, step.key
                 )
-                return [self.conv.answer(text), Reply(texts.STEP_AGAIN), self.prompt(step)]
+                return [self.question(text), Reply(texts.STEP_AGAIN), self.prompt(step)]
         value, error = self._parse(step, text)
         if error is not None:
             return [Reply(error), self.prompt(step)]

@@ -188,3 +188,18 @@ COMMAND_MENU = {
     "datenschutz": "Hinweise zum Datenschutz",
     "hilfe": "Hilfe und Befehle",
 }
+
+FORWARD_LABEL = "An die Geschäftsstelle weitergeben"
+FORWARDED = (
+    "Ich habe Ihre Frage an die Geschäftsstelle des Landespräventionsrates weitergegeben. "
+    "{reply_to}"
+)
+FORWARD_REPLY_TO_DRAFT = "Die Antwort kommt an die E-Mail-Adresse aus Ihrem Antragsentwurf."
+FORWARD_REPLY_UNKNOWN = (
+    "Damit die Geschäftsstelle antworten kann, schreiben Sie bitte zusätzlich kurz an {email} "
+    "(Tel. {phone}) oder tragen Sie im Antragsentwurf eine E-Mail-Adresse ein."
+)
+STAFF_QUESTION = (
+    "Weitergeleitete Frage aus dem KommPräv-Lotsen (Nutzerkennung {owner_id}), "
+    "die die Unterlagen nicht beantworten:\n\n{question}\n\nAntwort an: {reply_to}"
+)

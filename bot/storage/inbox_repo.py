@@ -95,13 +95,17 @@ def pending(session: Session, *, limit: int = 100) -> list[InboxRow]:
 
 
 def mark_processed(session: Session, *, update_id: int, now: datetime | None = None) -> bool:
-    """Mark an update processed; False when it is gone (e.g. the user deleted all data)."""
+    """Mark an update processed and forget what was typed; False when it is gone.
+
+    The row stays (its update_id keeps a redelivered update from being answered twice), but
+    the message text is not needed once answered, so it is not kept (data minimisation).
+    """
     return bool(
         count_affected(
             session,
             update(InboxRow)
             .where(InboxRow.update_id == update_id, InboxRow.processed_at.is_(None))
-            .values(processed_at=now or utcnow()),
+            .values(processed_at=now or utcnow(), payload={}),
         )
     )
 
@@ -138,12 +142,12 @@ def unsent(session: Session, *, limit: int = 100) -> list[OutboxRow]:
 
 
 def mark_sent(session: Session, *, outbox_id: int, now: datetime | None = None) -> bool:
-    """Mark a reply delivered; False when it was already marked or is gone."""
+    """Mark a reply delivered and drop its text (it may repeat personal data); False if done."""
     marked = count_affected(
         session,
         update(OutboxRow)
         .where(OutboxRow.id == outbox_id, OutboxRow.sent_at.is_(None))
-        .values(sent_at=now or utcnow()),
+        .values(sent_at=now or utcnow(), payload={}),
     )
     log.info("outbox.sent outbox_id=%s newly_marked=%s", outbox_id, bool(marked))
     return bool(marked)

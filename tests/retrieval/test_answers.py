@@ -97,3 +97,14 @@ def test_sloppy_phone_questions_with_typos_are_understood(shipped_answerer: Answ
     assert "10 %" in answer.text or "Eigenanteil" in answer.text
     beccaria = shipped_answerer.answer("was sind die bekaria standards")
     assert beccaria.answered and "sieben" in beccaria.text.lower() + "7"
+
+
+def test_uncertain_points_send_the_user_to_the_consultation_with_contact(
+    shipped_answerer: Answerer,
+) -> None:
+    answer = shipped_answerer.answer("Wie lange kann eine Stelle gefördert werden?")
+    assert answer.answered
+    assert "Beratung" in answer.text
+    assert "lpr@smi.sachsen.de" in answer.text
+    assert len(answer.text) <= 600
+    assert not unsupported_numbers(answer.text, answer.evidence)

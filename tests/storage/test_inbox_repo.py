@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage import drafts_repo, inbox_repo, make_engine, make_sessionmaker
+from bot.storage import OutboxRow, drafts_repo, inbox_repo, make_engine, make_sessionmaker
 from tests.storage.conftest import at
 
 HELLO = {"kind": "text", "text": "Hallo"}
@@ -166,3 +166,24 @@ def test_purging_keeps_what_is_unfinished_or_recent(sessions: sessionmaker[Sessi
         assert inbox_repo.get(session, update_id=2) is not None  # its reply is not sent yet
         assert inbox_repo.get(session, update_id=3) is not None  # processed after the cutoff
         assert [row.id for row in inbox_repo.unsent(session)] == [waiting.id]
+
+
+def test_typed_text_and_sent_replies_are_not_kept_once_handled(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        inbox_repo.record(session, update_id=700, owner_id=7, chat_id=7, payload=HELLO, now=at(0))
+        inbox_repo.mark_processed(session, update_id=700, now=at(1))
+        [reply] = inbox_repo.add_replies(
+            session, update_id=700, chat_id=7, payloads=[{"text": "Ihre Anschrift: Markt 1"}]
+        )
+        inbox_repo.mark_sent(session, outbox_id=reply.id, now=at(2))
+    with sessions() as session:
+        export = str(inbox_repo.get(session, update_id=700).payload)  # type: ignore[union-attr]
+        assert "Hallo" not in export
+        assert inbox_repo.unsent(session) == []
+        assert session.get(OutboxRow, reply.id).payload == {}  # type: ignore[union-attr]
+    with sessions.begin() as session:  # a redelivered update is still recognised
+        assert not inbox_repo.record(
+            session, update_id=700, owner_id=7, chat_id=7, payload=HELLO, now=at(3)
+        )
