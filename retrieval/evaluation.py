@@ -32,6 +32,7 @@ class EvalQuestion:
 @dataclass
 class EvalResult:
     name: str
+    doc_hit1: float = 0.0
     hit1: float = 0.0
     hit3: float = 0.0
     mrr: float = 0.0
@@ -45,8 +46,9 @@ class EvalResult:
 
     def rows(self) -> list[tuple[str, str]]:
         return [
-            ("Quelle Treffer@1", f"{self.hit1:.0%}"),
-            ("Quelle Treffer@3", f"{self.hit3:.0%}"),
+            ("Dokument Treffer@1", f"{self.doc_hit1:.0%}"),
+            ("Quelle (Abschnitt) Treffer@1", f"{self.hit1:.0%}"),
+            ("Quelle (Abschnitt) Treffer@3", f"{self.hit3:.0%}"),
             ("Quelle MRR", f"{self.mrr:.2f}"),
             ("Antworten mit den erwarteten Fakten", f"{self.facts:.0%}"),
             ("Abgelehnt (unbeantwortbar)", f"{self.declined_unanswerable:.0%}"),
@@ -102,6 +104,7 @@ def evaluate(name: str, questions: list[EvalQuestion], ask: Ranker) -> EvalResul
     result = EvalResult(name)
     times: list[float] = []
     ranks: list[int | None] = []
+    doc_hits = 0
     fact_hits = 0
     answerable = [q for q in questions if not q.decline]
     unanswerable = [q for q in questions if q.decline]
@@ -120,6 +123,7 @@ def evaluate(name: str, questions: list[EvalQuestion], ask: Ranker) -> EvalResul
             continue
         declined_bad += not answer.answered
         rank = next((i for i, s in enumerate(ranked, 1) if _source_matches(s, q)), None)
+        doc_hits += bool(ranked) and (not q.document or ranked[0].document == q.document)
         ranks.append(rank)
         ok = answer.answered and all(has_fact(answer.text, f) for f in q.facts)
         fact_hits += ok
@@ -128,6 +132,7 @@ def evaluate(name: str, questions: list[EvalQuestion], ask: Ranker) -> EvalResul
         if answer.answered:
             result.unsupported_numbers += len(unsupported_numbers(answer.text, answer.evidence))
     n = max(1, len(answerable))
+    result.doc_hit1 = doc_hits / n
     result.hit1 = sum(1 for r in ranks if r == 1) / n
     result.hit3 = sum(1 for r in ranks if r is not None and r <= 3) / n
     result.mrr = sum(1 / r for r in ranks if r) / n

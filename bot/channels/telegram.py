@@ -1,8 +1,9 @@
 """Telegram channel: updates -> inbox -> conversation core -> outbox -> Bot API, nothing else.
 
-Every update is recorded in the inbox before anything else happens and processed from there in
-order; the replies go to the outbox in the same transaction as the state change, and a sender
-delivers them. PTB holds no dialogue state (no ConversationHandler, no persistence).
+Every update is recorded in the inbox before Telegram may forget it (the polling loop in
+`telegram_intake`) and processed from there in order; the replies go to the outbox in the same
+transaction as the state change, and a sender delivers them. PTB provides the Bot (HTTP, rate
+limiter) and holds no dialogue state (no Updater, no ConversationHandler, no persistence).
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ import asyncio
 import html
 import logging
 import traceback
-from datetime import UTC, datetime
+from collections.abc import Awaitable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
+from telegram.ext import AIORateLimiter, Application, ContextTypes
 
+from bot.channels.telegram_intake import App, run_webhook, serve_until_signal
 from bot.conversation import Conversation, Incoming, Reply, texts
 from bot.settings import Settings
 from bot.storage import inbox_repo, make_engine, make_sessionmaker, migrate
@@ -30,7 +33,10 @@ log = logging.getLogger(__name__)
 MESSAGE_LIMIT = 4000
 """Below Telegram's 4096 characters, measured on the escaped text to be safe."""
 
-App = Application[Any, Any, Any, Any, Any, Any]
+PAYLOAD_KEYS = ("kind", "text", "button", "command")
+PURGE_EVERY = timedelta(hours=1)
+KEEP_HANDLED = timedelta(days=1)
+"""The fields of an `Incoming` kept in the inbox row (user and chat have their own columns)."""
 
 
 def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -99,80 +105,90 @@ class TelegramChannel:
         self.conversation = conversation
         self.sessions = sessions
         self._lock = asyncio.Lock()
+        self._last_purge = datetime.min.replace(tzinfo=UTC)
 
-    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        incoming = to_incoming(update)
-        if incoming is None:
-            return
-        payload = {
-            "kind": incoming.kind,
-            "text": incoming.text,
-            "button": incoming.button,
-            "command": incoming.command,
-        }
+    async def accept(self, bot: Bot, updates: Sequence[Update]) -> None:
+        """Record what we handle in one transaction, then answer buttons and show typing."""
+        handled = [(u, i) for u in updates if (i := to_incoming(u)) is not None]
         with self.sessions.begin() as session:
-            inbox_repo.record(
-                session,
-                update_id=update.update_id,
-                owner_id=incoming.user_id,
-                chat_id=incoming.chat_id,
-                payload=payload,
-            )
-        if update.callback_query is not None:
-            try:
-                await update.callback_query.answer()
-            except TelegramError as exc:
-                log.info("telegram.callback_not_answered error=%s", type(exc).__name__)
-        if incoming.kind == "text":
-            await self._typing(context.bot, incoming.chat_id)
-        await self.drain(context.bot)
+            for update, incoming in handled:
+                inbox_repo.record(
+                    session,
+                    update_id=update.update_id,
+                    owner_id=incoming.user_id,
+                    chat_id=incoming.chat_id,
+                    payload={key: getattr(incoming, key) for key in PAYLOAD_KEYS},
+                )
+        # Both are courtesies (stop the button's spinner, show "typing"): sent together.
+        queries = [u.callback_query for u, _ in handled if u.callback_query is not None]
+        chats = dict.fromkeys(i.chat_id for _, i in handled if i.kind == "text")
+        await asyncio.gather(
+            *(_courtesy("callback_not_answered", q.answer()) for q in queries),
+            *(
+                _courtesy("typing_failed", bot.send_chat_action(c, ChatAction.TYPING))
+                for c in chats
+            ),
+        )
 
-    async def drain(self, bot: Bot) -> None:
-        """Process every unprocessed inbox row, then deliver every unsent outbox row."""
+    async def drain(
+        self, bot: Bot, *, below: int | None = None, stop: asyncio.Event | None = None
+    ) -> bool:
+        """Deliver unsent replies, then process updates below `below` one by one.
+
+        Each update's replies go out before the next update is processed, so a stop request
+        (checked between updates) waits for one update at most. False: replies left unsent.
+        """
         async with self._lock:
-            await asyncio.to_thread(self._process_pending)
-            await self._send_unsent(bot)
+            await asyncio.to_thread(self._purge_handled)
+            while await self._send_unsent(bot):
+                if stop is not None and stop.is_set():
+                    return True
+                if not await asyncio.to_thread(self._process_next, below):
+                    return True
+            return False
 
-    async def _typing(self, bot: Bot, chat_id: int) -> None:
+    def _purge_handled(self) -> None:
+        """Hourly: forget updates handled more than a day ago.
+
+        Redeliveries come within minutes; old ids only risk a collision when Telegram restarts
+        its update ids after a quiet week, and they would keep data no one needs.
+        """
+        now = datetime.now(UTC)
+        if now - self._last_purge < PURGE_EVERY:
+            return
+        self._last_purge = now
+        with self.sessions.begin() as session:
+            inbox_repo.purge_done(session, before=now - KEEP_HANDLED)
+
+    def _process_next(self, below: int | None) -> bool:
+        """Process the oldest pending update (if its id is below `below`); False: none."""
+        update_id: int | None = None
+        chat_id = 0
         try:
-            await bot.send_chat_action(chat_id, ChatAction.TYPING)
-        except TelegramError as exc:
-            log.info("telegram.typing_failed error=%s", type(exc).__name__)
-
-    def _process_pending(self) -> None:
-        while True:
-            update_id: int | None = None
-            chat_id = 0
-            try:
-                with self.sessions.begin() as session:
-                    rows = inbox_repo.pending(session, limit=1)
-                    if not rows:
-                        return
-                    row = rows[0]
-                    update_id, chat_id = row.update_id, row.chat_id
-                    incoming = Incoming(
-                        user_id=row.owner_id,
-                        chat_id=chat_id,
-                        kind=row.payload.get("kind", "other"),
-                        text=row.payload.get("text"),
-                        button=row.payload.get("button"),
-                        command=row.payload.get("command"),
-                    )
-                    replies = self.conversation.handle_in(session, incoming)
-                    self._queue(session, update_id=update_id, chat_id=chat_id, replies=replies)
-            except Exception as exc:
-                if update_id is None:
-                    raise
-                # Frames only: an exception's message may quote what the user typed.
-                frames = "".join(traceback.format_tb(exc.__traceback__))
-                log.error(
-                    "telegram.processing_failed update_id=%s error=%s\n%s",
-                    update_id, type(exc).__name__, frames,
-                )  # fmt: skip
-                # Mark it done with an apology, so one bad update cannot block all behind it.
-                with self.sessions.begin() as session:
-                    error = [Reply(texts.SOMETHING_WENT_WRONG)]
-                    self._queue(session, update_id=update_id, chat_id=chat_id, replies=error)
+            with self.sessions.begin() as session:
+                rows = inbox_repo.pending(session, limit=1)
+                if not rows or (below is not None and rows[0].update_id >= below):
+                    return False
+                row = rows[0]
+                update_id, chat_id = row.update_id, row.chat_id
+                fields: dict[str, Any] = {key: row.payload.get(key) for key in PAYLOAD_KEYS}
+                incoming = Incoming(user_id=row.owner_id, chat_id=chat_id, **fields)
+                replies = self.conversation.handle_in(session, incoming)
+                self._queue(session, update_id=update_id, chat_id=chat_id, replies=replies)
+        except Exception as exc:
+            if update_id is None:
+                raise
+            # Frames only: an exception's message may quote what the user typed.
+            frames = "".join(traceback.format_tb(exc.__traceback__))
+            log.error(
+                "telegram.processing_failed update_id=%s error=%s\n%s",
+                update_id, _name(exc), frames,
+            )  # fmt: skip
+            # Mark it done with an apology, so one bad update cannot block all behind it.
+            with self.sessions.begin() as session:
+                error = [Reply(texts.SOMETHING_WENT_WRONG)]
+                self._queue(session, update_id=update_id, chat_id=chat_id, replies=error)
+        return True
 
     def _queue(
         self, session: Session, *, update_id: int, chat_id: int, replies: list[Reply]
@@ -190,12 +206,13 @@ class TelegramChannel:
         elif staff:
             log.warning("telegram.staff_notification_dropped reason=no_staff_chat_id")
 
-    async def _send_unsent(self, bot: Bot) -> None:
+    async def _send_unsent(self, bot: Bot) -> bool:
+        """Deliver the outbox in order; False when network trouble left rows unsent."""
         while True:
             with self.sessions.begin() as session:
                 rows = [(r.id, r.chat_id, r.payload) for r in inbox_repo.unsent(session, limit=50)]
             if not rows:
-                return
+                return True
             for outbox_id, chat_id, payload in rows:
                 try:
                     await self.send(bot, chat_id, Reply.from_json(payload))
@@ -206,7 +223,9 @@ class TelegramChannel:
                     )
                 except TelegramError as exc:
                     log.warning("telegram.send_failed outbox_id=%s %s", outbox_id, _name(exc))
-                    return  # network trouble: keep the row, retry with the next update
+                    return False  # network trouble: keep the row, retry soon
+                # A crash just here sends this row again after the restart: Telegram has no
+                # idempotency key for sendMessage, so this window can only be kept short.
                 with self.sessions.begin() as session:
                     inbox_repo.mark_sent(session, outbox_id=outbox_id)
 
@@ -219,6 +238,7 @@ class TelegramChannel:
             )
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Webhook mode: PTB's error handler, for updates that could not even be recorded."""
         update_id = update.update_id if isinstance(update, Update) else None
         log.error("telegram.error update_id=%s error=%s", update_id, type(context.error).__name__)
         if isinstance(update, Update) and update.effective_chat is not None:
@@ -229,10 +249,17 @@ class TelegramChannel:
             except TelegramError:
                 log.warning("telegram.error_reply_failed update_id=%s", update_id)
 
-    async def post_init(self, app: App) -> None:
-        """Before the first new update: the command menu, then leftovers from the last run."""
+    async def set_commands(self, bot: Bot) -> None:
+        """The command menu; a failure is logged, not fatal (the next start tries again)."""
         commands = [BotCommand(name, text) for name, text in texts.COMMAND_MENU.items()]
-        await app.bot.set_my_commands(commands)
+        try:
+            await bot.set_my_commands(commands)
+        except TelegramError as exc:
+            log.warning("telegram.commands_not_set error=%s", _name(exc))
+
+    async def post_init(self, app: App) -> None:
+        """Webhook mode, before the first update: the command menu, then last run's leftovers."""
+        await self.set_commands(app.bot)
         await self.drain(app.bot)
 
 
@@ -240,27 +267,36 @@ def _name(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+async def _courtesy(event: str, call: Awaitable[object]) -> None:
+    """A call whose failure changes nothing (e.g. answering a re-delivered button press)."""
+    try:
+        await call
+    except TelegramError as exc:
+        log.info("telegram.%s error=%s", event, _name(exc))
+
+
 def build_application(
     settings: Settings, conversation: Conversation, sessions: sessionmaker[Session]
 ) -> tuple[App, TelegramChannel]:
+    """PTB for the Bot object (rate limiter, HTTP); its Updater only for the webhook mode."""
     channel = TelegramChannel(settings=settings, conversation=conversation, sessions=sessions)
-    app: App = (
+    webhook = bool(settings.telegram_webhook_url)
+    builder = (
         Application.builder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .rate_limiter(AIORateLimiter())
         .concurrent_updates(False)
         .post_init(channel.post_init)
-        .build()
     )
-    # Group -1 and the only handler: every update is recorded before the next one is read.
-    app.add_handler(TypeHandler(Update, channel.on_update), group=-1)
-    app.add_error_handler(channel.on_error)
+    app: App = (builder if webhook else builder.updater(None)).build()
+    if webhook:
+        app.add_error_handler(channel.on_error)
     return app, channel
 
 
 def run_bot(settings: Settings) -> int:
-    """Run the Telegram bot until SIGINT/SIGTERM (PTB stops cleanly on both)."""
+    """Run the Telegram bot until SIGINT/SIGTERM; 0 after a clean stop."""
     from bot import wiring
 
     migrate(settings.sqlalchemy_url)
@@ -274,17 +310,15 @@ def run_bot(settings: Settings) -> int:
         settings=settings,
         channel="telegram",
     )
-    app, _ = build_application(settings, conversation, sessions)
+    app, channel = build_application(settings, conversation, sessions)
     try:
         if settings.telegram_webhook_url:
-            app.run_webhook(
-                listen="0.0.0.0",
-                port=settings.telegram_webhook_port,
-                webhook_url=settings.telegram_webhook_url,
-                allowed_updates=Update.ALL_TYPES,
+            run_webhook(
+                app, channel, url=settings.telegram_webhook_url, port=settings.telegram_webhook_port
             )
         else:
-            app.run_polling(allowed_updates=Update.ALL_TYPES)
+            asyncio.run(serve_until_signal(app, channel))
     finally:
         engine.dispose()
+    log.info("telegram.stopped")
     return 0

@@ -105,14 +105,17 @@ def export_all(session: Session, *, owner_id: int) -> dict[str, Any]:
 def delete_all(session: Session, *, owner_id: int) -> dict[str, int]:
     """Erase every row of the user; returns rows deleted per table.
 
-    This includes the inbox row of the update being processed: write the confirmation
-    afterwards with `add_replies(update_id=None, ...)`; it is the one row left.
+    Updates not yet processed stay in the inbox (they are answered in turn and then emptied):
+    that includes the update asking for the deletion, so its confirmation can still be
+    queued against it, and messages typed right after it, which must not go unanswered.
     """
     owned_drafts = select(DraftRow.id).where(DraftRow.owner_id == owner_id)
     # Children before parents, so that no foreign key is ever left dangling.
     statements = {
         "outbox": delete(OutboxRow).where(_outbox_of(owner_id)),
-        "inbox": delete(InboxRow).where(InboxRow.owner_id == owner_id),
+        "inbox": delete(InboxRow).where(
+            InboxRow.owner_id == owner_id, InboxRow.processed_at.is_not(None)
+        ),
         "dialogues": delete(DialogueRow).where(DialogueRow.owner_id == owner_id),
         "draft_versions": delete(DraftVersionRow).where(DraftVersionRow.draft_id.in_(owned_drafts)),
         "drafts": delete(DraftRow).where(DraftRow.owner_id == owner_id),

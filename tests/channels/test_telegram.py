@@ -1,4 +1,4 @@
-"""The Telegram adapter end to end: a real PTB Application polling the fake Bot API."""
+"""The Telegram adapter end to end: our polling loop on a real PTB Bot and the fake Bot API."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.telegram import TelegramChannel, build_application, split_text, to_html
+from bot.channels.telegram_intake import serve
 from bot.conversation import Conversation
 from bot.settings import Settings
 from bot.storage import inbox_repo, make_engine, make_sessionmaker, migrate
@@ -48,21 +49,21 @@ def sessions(settings: Settings) -> sessionmaker[Session]:
 
 @pytest.fixture
 async def bot(
-    settings: Settings, sessions: sessionmaker[Session], shipped_answerer: Answerer
+    fake: FakeTelegram,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    shipped_answerer: Answerer,
 ) -> AsyncIterator[TelegramChannel]:
     conversation = Conversation(
         sessions=sessions, answerer=shipped_answerer, clock=lambda: NOW, settings=settings
     )
     app, channel = build_application(settings, conversation, sessions)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
-        await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        yield channel
-        await app.updater.stop()
-        await app.stop()
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(app, channel, stop=stop, poll_timeout=1))
+    await fake.wait_for_calls_async("getUpdates", 1)  # the menu is set before the first poll
+    yield channel
+    stop.set()
+    await serving
 
 
 async def test_a_question_gets_an_html_answer_with_its_source(

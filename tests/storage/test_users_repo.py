@@ -75,9 +75,11 @@ def _fill(session: Session, owner_id: int, first_update: int) -> None:
             chat_id=owner_id,
             payload={"text": "Hallo"},
         )
-        inbox_repo.add_replies(
-            session, update_id=update_id, chat_id=owner_id, payloads=[{"text": "Guten Tag"}]
-        )
+    # The first update was answered; the second is the one being processed right now.
+    inbox_repo.mark_processed(session, update_id=first_update)
+    inbox_repo.add_replies(
+        session, update_id=first_update, chat_id=owner_id, payloads=[{"text": "Guten Tag"}]
+    )
     inbox_repo.add_replies(session, update_id=None, chat_id=owner_id, payloads=[{"n": 1}])
 
 
@@ -118,11 +120,7 @@ def test_export_shows_everything_stored_about_the_user(
     assert (draft["status"], draft["version"], draft["data"]) == ("entwurf", 2, {"titel": "P1001"})
     assert [(v["version"], v["frozen_at"]) for v in draft["versions"]] == [(1, at(10).isoformat())]
     assert [row["update_id"] for row in export["inbox"]] == [100, 101]
-    assert [row["payload"] for row in export["outbox"]] == [
-        {"text": "Guten Tag"},
-        {"text": "Guten Tag"},
-        {"n": 1},
-    ]
+    assert [row["payload"] for row in export["outbox"]] == [{"text": "Guten Tag"}, {"n": 1}]
     exported = {
         "users": 1,
         "dialogues": 1,
@@ -147,20 +145,22 @@ def test_deleting_a_user_removes_all_their_rows_and_nothing_of_others(
 
     with sessions.begin() as session:
         deleted = users_repo.delete_all(session, owner_id=alice)
-        # The update that asked for deletion is gone too; the confirmation still goes out.
-        assert inbox_repo.mark_processed(session, update_id=101) is False
-        inbox_repo.add_replies(session, update_id=None, chat_id=alice, payloads=[{"ok": 1}])
+        # The update asking for deletion is still pending: it stays to carry the confirmation,
+        # and once processed it holds no text.
+        assert inbox_repo.mark_processed(session, update_id=101) is True
+        inbox_repo.add_replies(session, update_id=101, chat_id=alice, payloads=[{"ok": 1}])
 
-    assert deleted == alices_rows
+    assert deleted == {**alices_rows, "inbox": alices_rows["inbox"] - 1}
     with sessions() as session:
         assert _rows_of(session, alice) == {
             "users": 0,
             "dialogues": 0,
             "drafts": 0,
             "draft_versions": 0,
-            "inbox": 0,
+            "inbox": 1,  # the deletion request itself, emptied
             "outbox": 1,  # the confirmation just written
         }
+        assert inbox_repo.get(session, update_id=101).payload == {}  # type: ignore[union-attr]
         assert users_repo.export_all(session, owner_id=bob) == bobs_before
         assert users_repo.get(session, owner_id=alice) is None
 

@@ -1,0 +1,191 @@
+"""A real bot process against the fake Bot API, and a phone that types and taps like a person."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.fakes.telegram_api import FakeTelegram, SentMessage
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123:TEST"
+STARTUP_TIMEOUT = 120.0  # index check and model load before the first getUpdates
+REPLY_TIMEOUT = 30.0
+
+
+class BotProcess:
+    """`python -m bot.cli bot` as a subprocess, configured only through its environment."""
+
+    def __init__(self, *, fake: FakeTelegram, data_dir: Path, index: Path, staff_chat_id: int):
+        shutil.copytree(index, data_dir / "index")
+        self.fake = fake
+        self.log_path = data_dir / "bot.log"
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "TELEGRAM_API_BASE_URL": fake.base_url,
+            "STAFF_CHAT_ID": str(staff_chat_id),
+            "DATA_DIR": str(data_dir),
+            "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
+            "LOG_LEVEL": "WARNING",
+            "ANONYMIZED_TELEMETRY": "False",
+        }
+        for unwanted in ("TELEGRAM_WEBHOOK_URL", "DATABASE_URL", "LLM_BASE_URL", "CHROMA_URL"):
+            env.pop(unwanted, None)
+        self._log = self.log_path.open("wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "bot"],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_until_polling(self) -> None:
+        """Ready once the bot asks for updates (it sets its command menu before that)."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while not self.fake.calls("getUpdates"):
+            if self.process.poll() is not None:
+                raise AssertionError(f"the bot exited with {self.process.returncode}{self.tail()}")
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the bot did not start polling{self.tail()}")
+            time.sleep(0.1)
+
+    def tail(self, chars: int = 3000) -> str:
+        self._log.flush()
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return f"\n--- bot log (tail) ---\n{text[-chars:]}" if text else "\n(bot log empty)"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        self._log.close()
+
+
+class Phone:
+    """One Telegram user: each action waits for the bot's replies and keeps them in `last`."""
+
+    def __init__(self, fake: FakeTelegram, bot: BotProcess, user_id: int) -> None:
+        self.fake = fake
+        self.bot = bot
+        self.user_id = user_id
+        self.last: list[SentMessage] = []
+        self.tap_count = 0
+
+    # -- what the user does -------------------------------------------------------------------
+
+    def says(self, text: str, *, replies: int = 1, timeout: float = REPLY_TIMEOUT) -> list[str]:
+        return self._act(lambda: self.fake.user_sends_text(self.user_id, text), replies, timeout)
+
+    def taps(self, label: str, *, replies: int = 1, on: SentMessage | None = None) -> list[str]:
+        """Tap the button `label` on the newest message carrying it (or on message `on`)."""
+        message_id = on.message_id if on is not None else None
+
+        def tap() -> None:
+            self.tap_count += 1
+            self.fake.user_presses_button_text(self.user_id, label, message_id=message_id)
+
+        return self._act(tap, replies, REPLY_TIMEOUT)
+
+    def taps_old(self, message: SentMessage, label: str, *, replies: int) -> list[str]:
+        """Tap `label` on an earlier message, as a phone still showing it would."""
+        (data,) = [
+            str(b["callback_data"]) for row in message.inline_keyboard for b in row
+            if b.get("text") == label
+        ]  # fmt: skip
+
+        def tap() -> None:
+            self.tap_count += 1
+            self.fake.user_presses_button(
+                self.user_id, data, message_id=message.message_id, check_button=False
+            )
+
+        return self._act(tap, replies, REPLY_TIMEOUT)
+
+    def sends_sticker(self, *, replies: int = 1) -> list[str]:
+        return self._act(lambda: self.fake.user_sends_sticker(self.user_id), replies, REPLY_TIMEOUT)
+
+    def sends_photo(self, *, replies: int = 1) -> list[str]:
+        return self._act(lambda: self.fake.user_sends_photo(self.user_id), replies, REPLY_TIMEOUT)
+
+    def edits_last_message(self, text: str) -> None:
+        """Telegram's "edit" on the user's last text; the bot reads it with the next poll."""
+        self.fake.user_sends_text(self.user_id, text, edited=True)
+
+    def says_until(
+        self, text: str, done: Callable[[SentMessage], bool], timeout: float = REPLY_TIMEOUT
+    ) -> list[str]:
+        """Type `text` and collect replies until one satisfies `done` (for split messages)."""
+        before = len(self.fake.sent_messages(self.user_id))
+        self.fake.user_sends_text(self.user_id, text)
+        deadline = time.monotonic() + timeout
+        while True:
+            new = self.fake.sent_messages(self.user_id)[before:]
+            if any(done(m) for m in new):
+                self.last = new
+                return self.texts()
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(
+                    f"no matching reply to {text[:40]!r}: {new!r}{self.bot.tail()}"
+                )
+            try:
+                self.fake.wait_for_messages(self.user_id, before + len(new) + 1, remaining)
+            except AssertionError:
+                continue
+
+    # -- what the user sees -------------------------------------------------------------------
+
+    def texts(self) -> list[str]:
+        return [m.plain_text or "" for m in self.last]
+
+    def text(self) -> str:
+        return "\n\n".join(self.texts())
+
+    def buttons(self) -> list[str]:
+        return [label for m in self.last for label in m.button_texts]
+
+    def chat(self) -> list[SentMessage]:
+        return self.fake.sent_messages(self.user_id)
+
+    def refused_sends(self) -> list[str]:
+        """Descriptions of bot messages to this user that the Bot API refused (e.g. bad HTML)."""
+        return [
+            f"{c.method} -> HTTP {c.http_status}: {str(c.params.get('text'))[:80]!r}"
+            for c in self.fake.calls()
+            if c.params.get("chat_id") == self.user_id and c.http_status != 200
+        ]
+
+    def answered_taps(self, timeout: float = 5.0) -> int:
+        """How many of this user's taps the bot acknowledged (the spinner on the button stops)."""
+        prefix = str(self.user_id)
+        deadline = time.monotonic() + timeout
+        while True:
+            answered = [
+                query_id for query_id in self.fake.answered_callback_queries
+                if query_id.startswith(prefix) and len(query_id) == len(prefix) + 8
+            ]  # fmt: skip
+            if len(answered) >= self.tap_count or time.monotonic() > deadline:
+                return len(answered)
+            time.sleep(0.05)
+
+    def _act(self, action: Callable[[], object], replies: int, timeout: float) -> list[str]:
+        before = len(self.fake.sent_messages(self.user_id))
+        action()
+        try:
+            messages = self.fake.wait_for_messages(self.user_id, before + replies, timeout)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}{self.bot.tail()}") from None
+        self.last = messages[before:]
+        return self.texts()
