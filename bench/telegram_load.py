@@ -68,6 +68,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # tests.fakes lives in the repository, not in the package
     sys.path.insert(0, str(ROOT))
 
+from tests.bot_process import bot_env as shared_bot_env  # noqa: E402
+from tests.bot_process import log_tail  # noqa: E402
 from tests.fakes.telegram_api import (  # noqa: E402
     FakeTelegram,
     SentDocument,
@@ -290,23 +292,9 @@ def normalize(text: str) -> str:
 # The bot process
 # ---------------------------------------------------------------------------------------------
 def bot_env(data_dir: Path, base_url: str | None, database_url: str) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "DATA_DIR": str(data_dir),
-        "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
-        "LOG_LEVEL": "WARNING",
-        "ANONYMIZED_TELEMETRY": "False",
-        # Set empty rather than removed: values in an .env file must not switch these on.
-        "DATABASE_URL": database_url,
-        "TELEGRAM_WEBHOOK_URL": "",
-        "LLM_BASE_URL": "",
-        "CHROMA_URL": "",
-        "STAFF_CHAT_ID": "",
-    }
-    if base_url is not None:
-        env["TELEGRAM_API_BASE_URL"] = base_url
-    return env
+    return shared_bot_env(
+        token=TOKEN, data_dir=data_dir, api_base_url=base_url, database_url=database_url
+    )
 
 
 class BotProcess:
@@ -344,8 +332,7 @@ class BotProcess:
 
     def tail(self, chars: int = 3000) -> str:
         self._log.flush()
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return f"\n--- bot log (tail) ---\n{text[-chars:]}" if text else "\n(bot log empty)"
+        return log_tail(self.log_path, chars)
 
     def stop(self) -> None:
         if self.process.poll() is None:

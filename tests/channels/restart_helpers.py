@@ -3,7 +3,6 @@ the check that every update was answered exactly once."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
@@ -19,6 +18,7 @@ from bot.drafts import Draft
 from bot.settings import Settings
 from bot.storage import drafts_repo, make_engine, make_sessionmaker
 from bot.storage.tables import InboxRow, OutboxRow
+from tests.bot_process import bot_env, log_tail
 from tests.fakes.telegram_api import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,18 +42,9 @@ class BotProcess:
         self.log_path = data_dir / "bot.log"
         self.process: subprocess.Popen[bytes] | None = None
         self.starts = 0
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": "123:ABC",
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "STAFF_CHAT_ID": str(STAFF),
-            "DATA_DIR": str(data_dir),
-            "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
-            "LOG_LEVEL": "WARNING",
-            "ANONYMIZED_TELEMETRY": "False",
-        }
-        for unwanted in ("TELEGRAM_WEBHOOK_URL", "DATABASE_URL", "LLM_BASE_URL", "CHROMA_URL"):
-            env.pop(unwanted, None)
+        env = bot_env(
+            token="123:ABC", data_dir=data_dir, api_base_url=fake.base_url, staff_chat_id=STAFF
+        )
         self.env = env
 
     def start(self) -> None:
@@ -103,8 +94,7 @@ class BotProcess:
             raise
 
     def tail(self, chars: int = 3000) -> str:
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return f"\n--- bot log (tail) ---\n{text[-chars:]}"
+        return log_tail(self.log_path, chars)
 
 
 @dataclass

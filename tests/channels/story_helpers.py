@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -10,6 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.bot_process import bot_env, log_tail
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,18 +25,9 @@ class BotProcess:
         shutil.copytree(index, data_dir / "index")
         self.fake = fake
         self.log_path = data_dir / "bot.log"
-        env = {
-            **os.environ,
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE_URL": fake.base_url,
-            "STAFF_CHAT_ID": str(staff_chat_id),
-            "DATA_DIR": str(data_dir),
-            "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
-            "LOG_LEVEL": "WARNING",
-            "ANONYMIZED_TELEMETRY": "False",
-        }
-        for unwanted in ("TELEGRAM_WEBHOOK_URL", "DATABASE_URL", "LLM_BASE_URL", "CHROMA_URL"):
-            env.pop(unwanted, None)
+        env = bot_env(
+            token=TOKEN, data_dir=data_dir, api_base_url=fake.base_url, staff_chat_id=staff_chat_id
+        )
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "bot"],
@@ -59,8 +50,7 @@ class BotProcess:
 
     def tail(self, chars: int = 3000) -> str:
         self._log.flush()
-        text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        return f"\n--- bot log (tail) ---\n{text[-chars:]}" if text else "\n(bot log empty)"
+        return log_tail(self.log_path, chars)
 
     def stop(self) -> None:
         if self.process.poll() is None:
