@@ -39,6 +39,7 @@ class Thresholds:
     passage_floor: float = 0.80  # no passage below this similarity is about the question
     passage_words: float = 0.42
     passage_dense: float = 0.87  # this close, a passage answers even with other wording
+    answer_words: float = 0.3  # share of the question's words the extracted sentences must hold
 
 
 class Answerer:
@@ -95,6 +96,10 @@ class Answerer:
         if not result.passages or not self._answerable(result.question, result):
             return self._decline(question, confidence=_top_dense(result))
         extracted = self._extract(question, result)
+        headings = " ".join(h.chunk.heading for h in result.passages[:3])
+        if self.kb.text_words(question, f"{headings} {extracted.text}") < self.t.answer_words:
+            # The passage was close, but no sentence taken from it speaks to the question.
+            return self._decline(question, confidence=_top_dense(result))
         if self.generator is not None:
             generated = self.generator.generate(question, result.passages[:4], fallback=extracted)
             if generated is not None:

@@ -249,11 +249,24 @@ class KnowledgeBase:
 
     def faq_words(self, question: str, entry: FaqEntry) -> float:
         """IDF-weighted share of the question's words in an FAQ entry's phrasings."""
-        return self.faq_lexical.weighted_coverage(question, self._faq_index[entry.id])
+        return self.faq_lexical.weighted_coverage(self._topic(question), self._faq_index[entry.id])
 
     def passage_words(self, question: str, chunk: Chunk) -> float:
         """IDF-weighted share of the question's words in a passage (heading included)."""
-        return self.lexical.weighted_coverage(question, self._chunk_index[chunk.id])
+        return self.lexical.weighted_coverage(self._topic(question), self._chunk_index[chunk.id])
+
+    def text_words(self, question: str, text: str) -> float:
+        """IDF-weighted share of the question's words in a text (an extracted answer)."""
+        return self.lexical.weighted_coverage_of(self._topic(question), set(tokens(text)))
+
+    def _topic(self, question: str) -> str:
+        """The question without the guideline names it uses: the scope already took care of
+        "nach der Sportrichtlinie", so those words must not count as unanswered."""
+        folded = stripped = fold(question)
+        for names, _ in self.guideline_names.values():
+            for name in names:
+                stripped = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", stripped)
+        return question if stripped == folded else stripped
 
     def unknown_years(self, question: str) -> set[str]:
         """Years in the question that no indexed text mentions (2027 when the texts end in 2025)."""

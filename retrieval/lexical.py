@@ -48,11 +48,14 @@ class LexicalIndex:
         "Wie beantrage ich Wohngeld?" against an FAQ on applications: "beantrag" is common
         (low weight) and "wohngeld" unknown (highest weight), so coverage stays low.
         """
+        return self.weighted_coverage_of(query, set(self.doc_tokens[doc_index]))
+
+    def weighted_coverage_of(self, query: str, doc: set[str]) -> float:
+        """The same for any token set, e.g. the sentences an answer was built from."""
         # Numbers ("20.10.", "2024") say when, not what: they neither help nor hurt the match.
         q = list(dict.fromkeys(t for t in tokens(query) if not any(ch.isdigit() for ch in t)))
         if not q:
             return 0.0
-        doc = set(self.doc_tokens[doc_index])
         total = hit = 0.0
         for t in q:
             variants = {t, *self.vocabulary.expand([t])}
