@@ -15,7 +15,6 @@ import numpy as np
 
 from retrieval.answers import Answer, Source
 from retrieval.chunking import Chunk
-from retrieval.german import tokens
 from retrieval.knowledge_base import FaqHit, KnowledgeBase, SearchResult
 from retrieval.questions import leaves_role, problem_with
 
@@ -137,13 +136,11 @@ class Answerer:
 
     def _extract(self, question: str, result: SearchResult) -> Answer:
         """Lead with the sentence closest to the question, add close runners-up that fit."""
-        q_tokens = set(tokens(result.question))
         scored: list[tuple[float, str, Chunk]] = []
         for rank, hit in enumerate(result.passages[:3]):
             for text, vec in self.kb.sentences_of(hit.chunk.id):
-                words = set(tokens(text))
-                overlap = len(q_tokens & words) / max(1, len(q_tokens))
-                score = float(np.dot(result.vector, vec)) + 0.08 * overlap - 0.015 * rank
+                words = self.kb.text_words(result.question, text)
+                score = float(np.dot(result.vector, vec)) + 0.2 * words - 0.015 * rank
                 scored.append((score, text, hit.chunk))
         if not scored:
             top = result.passages[0].chunk

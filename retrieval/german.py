@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     wo wann warum bitte mal denn eigentlich hallo danke dazu davon dafur dafür diese dieser dieses
     hier mein meine unser unsere euch eure ihre ihnen wenn wieviel viel viele vom beim
     geht gehen erst schon jetzt fertig machen macht gemacht tun genau klar okay ok nen ne
-    bekommen kriegen kriegt krieg brauche brauchen braucht habe hab sagen sag sagt weiss weiß
+    bekommen kriegen kriegt krieg habe hab sagen sag sagt weiss weiß
     """.split()
 )
 
@@ -118,6 +118,39 @@ def split_compound(token: str, vocabulary: frozenset[str] | set[str]) -> list[st
     return []
 
 
+_SEPARABLE = (
+    "aus",
+    "ein",
+    "an",
+    "ab",
+    "auf",
+    "zu",
+    "vor",
+    "nach",
+    "mit",
+    "bei",
+    "um",
+    "zuruck",
+    "dar",
+    "fest",
+    "weiter",
+)
+
+
+def participle_bases(token: str) -> list[str]:
+    """Stems a past participle may come from: "ausgezahlt" -> "auszahl", "gefordert" -> "forder".
+
+    Users ask "wird das ausgezahlt?" where the text says "Auszahlung"; the stemmer keeps the
+    participle's "ge" and "t", so the two never meet without this.
+    """
+    out = []
+    for prefix in ("", *_SEPARABLE):
+        if token.startswith(prefix + "ge") and len(token) > len(prefix) + 5:
+            rest = prefix + token[len(prefix) + 2 :]
+            out += [rest, rest[:-1]] if rest.endswith("t") else [rest]
+    return out
+
+
 def edit_distance_at_most(a: str, b: str, limit: int) -> bool:
     """Damerau-Levenshtein distance (adjacent swaps count once) bounded by `limit`.
 
@@ -162,8 +195,13 @@ class Vocabulary:
             if parts:
                 out.extend(parts)
                 continue
-            out.extend(self._near(tok))
+            out.extend(self.near(tok))
         return out
+
+    def near(self, tok: str) -> list[str]:
+        """Known stems an unknown token stands for: participle base or nearest spelling."""
+        base = [v for v in participle_bases(tok) if v in self.stems]
+        return base or self._near(tok)
 
     def _near(self, tok: str) -> list[str]:
         if len(tok) < 5:

@@ -21,6 +21,9 @@ from retrieval.lexical import LexicalIndex
 from retrieval.vectors import open_client
 
 CANDIDATES = 12
+# FAQ order: phrasing similarity, plus this much for sharing the question's specific words
+# ("brauchen wir einen KPR" is the entry on whether a KPR is required, not on what it is).
+FAQ_WORDS_WEIGHT = 0.2
 # Title words that name no particular guideline.
 _GENERIC = frozenset(
     tokens(
@@ -245,7 +248,7 @@ class KnowledgeBase:
             if entry is None:
                 continue
             hits.append(FaqHit(entry, sim, self.faq_words(question, entry)))
-        return sorted(hits, key=lambda h: h.dense + 0.1 * h.lexical, reverse=True)
+        return sorted(hits, key=lambda h: h.dense + FAQ_WORDS_WEIGHT * h.lexical, reverse=True)
 
     def faq_words(self, question: str, entry: FaqEntry) -> float:
         """IDF-weighted share of the question's words in an FAQ entry's phrasings."""

@@ -62,6 +62,9 @@ class LexicalIndex:
             known = [self.idf[v] for v in variants if v in self.idf]
             weight = min(known) if known else self.max_idf
             total += weight
-            if variants & doc:
-                hit += weight
+            if t in doc or (t not in self.idf and set(self.vocabulary.near(t)) & doc):
+                hit += weight  # the word itself, or the known word a typo stands for
+            elif variants & doc or (len(t) >= 4 and any(d.endswith(t) for d in doc)):
+                # Only part of a compound on one side: "partner" ~ "Kooperationspartner".
+                hit += weight / 2
         return hit / total

@@ -10,7 +10,7 @@ from retrieval import Answerer, LlmGenerator
 from tests.fakes.openai_api import FakeOpenAI
 
 # Answered from passages (no curated FAQ entry), so the LLM phrases it.
-PASSAGE_QUESTION = "Welche Partner nennt Schritt 5 für die Projektdurchführung?"
+PASSAGE_QUESTION = "Was macht die Geschäftsstelle in der Beratung?"
 
 
 @pytest.fixture
@@ -28,20 +28,20 @@ def _answerer(shipped_answerer: Answerer, llm: FakeOpenAI, timeout: float = 5.0)
 def test_llm_answer_keeps_citations_and_sees_only_retrieved_text(
     shipped_answerer: Answerer, llm: FakeOpenAI
 ) -> None:
-    llm.reply_with("Die Wirkung wird mit vorher festgelegten Indikatoren überprüft.")
+    llm.reply_with("Die Geschäftsstelle gibt Hinweise zur Konzeption des Projekts.")
     answerer = _answerer(shipped_answerer, llm)
     answer = answerer.answer(PASSAGE_QUESTION)
     assert answer.kind == "generated", answer
-    assert answer.text.startswith("Die Wirkung wird")
-    assert answer.sources and answer.sources[0].document == "Beccaria-Standards"
+    assert answer.text.startswith("Die Geschäftsstelle gibt Hinweise")
+    assert answer.sources and answer.sources[0].document == "RL KommPräv"
     prompt = llm.prompt_text()
-    assert "Schritt 5" in prompt and "ausschließlich" in prompt
+    assert "Ziffer IV" in prompt and "ausschließlich" in prompt
 
 
 def test_llm_number_not_in_sources_falls_back_to_extract(
     shipped_answerer: Answerer, llm: FakeOpenAI
 ) -> None:
-    llm.reply_with("Die Evaluation muss 17 Indikatoren und 3 Fremdgutachten enthalten.")
+    llm.reply_with("Die Beratung dauert 17 Stunden und kostet 300 Euro.")
     answerer = _answerer(shipped_answerer, llm)
     answer = answerer.answer(PASSAGE_QUESTION)
     assert answer.kind == "extract"
