@@ -10,12 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
 from retrieval.answers import Answer, Source
 from retrieval.chunking import Chunk
-from retrieval.knowledge_base import FaqHit, KnowledgeBase, SearchResult
+from retrieval.knowledge_base import FaqHit, Hit, KnowledgeBase, SearchResult
 from retrieval.questions import leaves_role, problem_with
 
 MAX_ANSWER_CHARS = 600
@@ -177,13 +178,12 @@ class Answerer:
         )
 
 
-class Generator:
-    """Protocol-like base: optional generative phrasing with a fallback."""
+class Generator(Protocol):
+    """Optional generative phrasing; None means: keep the extractive answer."""
 
     def generate(
-        self, question: str, passages: Sequence[object], *, fallback: Answer
-    ) -> Answer | None:
-        raise NotImplementedError
+        self, question: str, passages: Sequence[Hit], *, fallback: Answer
+    ) -> Answer | None: ...
 
 
 def _top_dense(result: SearchResult) -> float:

@@ -11,7 +11,7 @@ import logging
 import re
 from collections.abc import Sequence
 
-from retrieval.answering import MAX_ANSWER_CHARS, Generator, _fit
+from retrieval.answering import MAX_ANSWER_CHARS, _fit
 from retrieval.answers import Answer, Source
 from retrieval.knowledge_base import Hit
 
@@ -41,7 +41,9 @@ def unsupported_numbers(answer: str, evidence: Sequence[str]) -> set[str]:
     return {n for n in numbers_in(answer) if n not in known}
 
 
-class LlmGenerator(Generator):
+class LlmGenerator:
+    """The `Generator` for an OpenAI-compatible server (vLLM, Ollama, LM Studio)."""
+
     def __init__(self, *, base_url: str, model: str, api_key: str, timeout_s: float) -> None:
         from langchain_openai import ChatOpenAI
 
@@ -55,9 +57,9 @@ class LlmGenerator(Generator):
         )
 
     def generate(
-        self, question: str, passages: Sequence[object], *, fallback: Answer
+        self, question: str, passages: Sequence[Hit], *, fallback: Answer
     ) -> Answer | None:
-        hits = [p for p in passages if isinstance(p, Hit)]
+        hits = list(passages)
         if not hits:
             return None
         context = "\n\n".join(

@@ -30,7 +30,7 @@ from retrieval.catalog import (
     write_pointer,
 )
 from retrieval.chunking import Chunk, chunk_section, sentences
-from retrieval.documents import DocumentInfo, FaqEntry, LoadedFile, LoaderError
+from retrieval.documents import DocumentInfo, FaqEntry, LoaderError
 from retrieval.embeddings import E5Embeddings, ReusingEmbeddings, text_key
 from retrieval.loaders import SUPPORTED, load_file
 from retrieval.vectors import collection_names, drop, open_client, store
@@ -94,17 +94,16 @@ def _previous(
     return pointer, catalog, known
 
 
-def _reuse(catalog: Catalog | None, rel: str) -> LoadedFile | None:
-    """Rebuild what an unchanged file contributed from the previous catalog, without parsing."""
-    if catalog is None:
-        return None
-    docs = [d for d in catalog.documents if d.path == rel]
-    faq = [f for f in catalog.faq if f.path == rel]
+def _carry_over(old: Catalog, new: Catalog, rel: str) -> bool:
+    """Copy what an unchanged file contributed last time, without parsing it again."""
+    docs = [d for d in old.documents if d.path == rel]
+    faq = [f for f in old.faq if f.path == rel]
     if not docs and not faq:
-        return None
-    out = LoadedFile(path=rel, faq=faq)
-    out.sections = []  # chunks are reused directly below
-    return out
+        return False
+    new.documents.extend(docs)
+    new.chunks.extend(c for c in old.chunks if c.path == rel)
+    new.faq.extend(faq)
+    return True
 
 
 def build_index(
@@ -149,11 +148,7 @@ def build_index(
             if rel in old_catalog.file_errors:
                 catalog.file_errors[rel] = old_catalog.file_errors[rel]
                 continue
-            reused = _reuse(old_catalog, rel)
-            if reused is not None:
-                catalog.documents.extend(d for d in old_catalog.documents if d.path == rel)
-                catalog.chunks.extend(c for c in old_catalog.chunks if c.path == rel)
-                catalog.faq.extend(reused.faq)
+            if _carry_over(old_catalog, catalog, rel):
                 continue
         try:
             loaded = load_file(path, knowledge_dir)
