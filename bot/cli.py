@@ -72,7 +72,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     settings = _settings()
     level = settings.log_level.upper()
-    if args.command in ("ask", "chat", "eval") and level == "INFO":
+    interactive = args.command in ("ask", "chat", "eval") or (
+        args.command == "start" and not settings.telegram_bot_token
+    )
+    if interactive and level == "INFO":
         level = "WARNING"  # a person reads stdout/stderr here; operational logs would interleave
     logging.basicConfig(
         level=level,
