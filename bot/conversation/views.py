@@ -7,7 +7,7 @@ from typing import Any
 from bot.conversation import texts
 from bot.conversation.messages import Button, Reply
 from bot.conversation.steps import SECTIONS, STEPS, Step, groups_of
-from bot.drafts import Draft, ReadinessReport, format_amount, render_summary
+from bot.drafts import Draft, ReadinessReport, format_amount, render_summary, render_text
 from bot.storage import DraftRow
 
 
@@ -65,7 +65,9 @@ def staff_notification(row: DraftRow, report: ReadinessReport) -> Reply:
         grant=format_amount(grant) if grant is not None else "–",
         readiness=readiness,
     )
-    return Reply(text, to_staff=True)
+    # The office sees the same Vorprüfung the applicant saw, and the whole draft.
+    details = f"{render_text(report)}\n\n{render_summary(draft)}"
+    return Reply(f"{text}\n\n{details}", to_staff=True)
 
 
 def my_data(export: dict[str, Any], drafts: list[DraftRow]) -> str:

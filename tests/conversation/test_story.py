@@ -96,6 +96,7 @@ def test_a_user_fills_checks_and_submits_a_complete_draft(
     staff = [r for r in replies if r.to_staff]
     assert len(staff) == 1
     assert "Stadt Pirna" in staff[0].text and "32.400,00 €" in staff[0].text
+    assert "Vorprüfung" in staff[0].text  # the office sees the same report as the applicant
     assert "Eingereicht" in erika.text()
 
     with sessions.begin() as session:
