@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import AIORateLimiter, Application, ContextTypes
+from telegram.ext import AIORateLimiter, Application
 
 from bot.channels.telegram_intake import App, run_webhook, serve_until_signal
 from bot.conversation import Conversation, Incoming, Reply, texts
@@ -237,18 +237,6 @@ class TelegramChannel:
                 chat_id, to_html(part), parse_mode=ParseMode.HTML, reply_markup=markup
             )
 
-    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Webhook mode: PTB's error handler, for updates that could not even be recorded."""
-        update_id = update.update_id if isinstance(update, Update) else None
-        log.error("telegram.error update_id=%s error=%s", update_id, type(context.error).__name__)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            try:
-                await context.bot.send_message(
-                    update.effective_chat.id, to_html(texts.SOMETHING_WENT_WRONG)
-                )
-            except TelegramError:
-                log.warning("telegram.error_reply_failed update_id=%s", update_id)
-
     async def set_commands(self, bot: Bot) -> None:
         """The command menu; a failure is logged, not fatal (the next start tries again)."""
         commands = [BotCommand(name, text) for name, text in texts.COMMAND_MENU.items()]
@@ -256,11 +244,6 @@ class TelegramChannel:
             await bot.set_my_commands(commands)
         except TelegramError as exc:
             log.warning("telegram.commands_not_set error=%s", _name(exc))
-
-    async def post_init(self, app: App) -> None:
-        """Webhook mode, before the first update: the command menu, then last run's leftovers."""
-        await self.set_commands(app.bot)
-        await self.drain(app.bot)
 
 
 def _name(exc: BaseException) -> str:
@@ -278,20 +261,17 @@ async def _courtesy(event: str, call: Awaitable[object]) -> None:
 def build_application(
     settings: Settings, conversation: Conversation, sessions: sessionmaker[Session]
 ) -> tuple[App, TelegramChannel]:
-    """PTB for the Bot object (rate limiter, HTTP); its Updater only for the webhook mode."""
+    """PTB for the Bot object (rate limiter, HTTP); intake and webhook server are our own."""
     channel = TelegramChannel(settings=settings, conversation=conversation, sessions=sessions)
-    webhook = bool(settings.telegram_webhook_url)
-    builder = (
+    app: App = (
         Application.builder()
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_base_url)
         .rate_limiter(AIORateLimiter())
         .concurrent_updates(False)
-        .post_init(channel.post_init)
+        .updater(None)
+        .build()
     )
-    app: App = (builder if webhook else builder.updater(None)).build()
-    if webhook:
-        app.add_error_handler(channel.on_error)
     return app, channel
 
 

@@ -1,4 +1,4 @@
-"""How Telegram updates arrive: our durable long polling, or PTB's webhook (not durable).
+"""How Telegram updates arrive: our durable long polling, or our durable webhook.
 
 Telegram keeps an update until a later `getUpdates` carries an `offset` above its id. PTB's
 Updater sends that offset as soon as it has fetched a batch, before a handler has stored
@@ -15,6 +15,9 @@ again after a crash, and if processing deleted its inbox row (/loeschen deletes 
 rows) nothing would recognise it as a duplicate. After a `getUpdates` returned a batch starting
 at update u, every recorded update below u is confirmed (Telegram hands out the oldest first);
 after an empty answer, every recorded update is.
+
+Webhook mode (`run_webhook`) lives in `telegram_webhook`: there a POST is answered 200 only after
+`accept` has recorded its update, and a worker drains the inbox afterwards.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from typing import Any, Protocol, TypeVar
 
 from telegram import Bot, Update
 from telegram.error import InvalidToken, RetryAfter, TelegramError
-from telegram.ext import Application, CallbackContext, TypeHandler
+from telegram.ext import Application
 
 log = logging.getLogger(__name__)
 
@@ -128,19 +131,11 @@ async def serve_until_signal(app: App, intake: Intake) -> None:
 
 
 def run_webhook(app: App, intake: Intake, *, url: str, port: int) -> None:
-    """PTB's webhook server (needs an app built with an Updater), until SIGINT/SIGTERM.
+    """Our durable webhook server on 0.0.0.0:`port` at the path of `url`, until SIGINT/SIGTERM."""
+    # Imported here: tornado is only needed (and loaded) in webhook mode.
+    from bot.channels.telegram_webhook import serve_webhook_until_signal
 
-    Not durable: PTB answers Telegram's POST with 200 before the handler below has recorded
-    the update, so a process dying in between loses it. Telegram does not retry after a 200.
-    """
-
-    async def on_update(update: Update, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        await intake.accept(context.bot, [update])
-        await intake.drain(context.bot)
-
-    # Group -1 and the only handler: every update is recorded before anything else.
-    app.add_handler(TypeHandler(Update, on_update), group=-1)
-    app.run_webhook(listen="0.0.0.0", port=port, webhook_url=url, allowed_updates=Update.ALL_TYPES)
+    asyncio.run(serve_webhook_until_signal(app, intake, url=url, port=port))
 
 
 def stop_on_signals() -> asyncio.Event:

@@ -139,10 +139,12 @@ async def test_leftovers_of_a_crashed_run_are_handled_on_start(
     conversation = Conversation(
         sessions=sessions, answerer=shipped_answerer, clock=lambda: NOW, settings=settings
     )
-    app, _ = build_application(settings, conversation, sessions)
-    async with app:
-        assert app.post_init is not None
-        await app.post_init(app)
+    app, channel = build_application(settings, conversation, sessions)
+    stop = asyncio.Event()
+    running = asyncio.create_task(serve(app, channel, stop=stop, poll_timeout=1))
+    await fake.wait_for_messages_async(USER, 1)
+    stop.set()
+    await running
     (reply,) = fake.sent_messages(USER)
     assert "/antrag" in (reply.plain_text or "")
     with sessions.begin() as session:
