@@ -36,6 +36,9 @@ def data_dir_with_index(target: Path, shipped: Settings) -> Path:
 class BotProcess:
     """`python -m bot.cli bot`, configured only through its environment, killed at will."""
 
+    # The Bot API call that shows a fresh process is ready (polling: it asks for updates).
+    ready_call = "getUpdates"
+
     def __init__(self, *, fake: FakeTelegram, data_dir: Path) -> None:
         self.fake = fake
         self.data_dir = data_dir
@@ -48,8 +51,8 @@ class BotProcess:
         self.env = env
 
     def start(self) -> None:
-        """Start and return once the new process asks for updates."""
-        polls = len(self.fake.calls("getUpdates"))
+        """Start and return once the new process is ready (`ready_call` reached the fake)."""
+        before = len(self.fake.calls(self.ready_call))
         with self.log_path.open("ab") as log:
             log.write(f"--- start {self.starts} ---\n".encode())
             log.flush()
@@ -66,7 +69,7 @@ class BotProcess:
         deadline = time.monotonic() + STARTUP_TIMEOUT
         while True:
             try:
-                self.fake.wait_for_calls("getUpdates", polls + 1, timeout=0.5)
+                self.fake.wait_for_calls(self.ready_call, before + 1, timeout=0.5)
                 return
             except AssertionError:
                 if self.process.poll() is not None:
@@ -74,7 +77,9 @@ class BotProcess:
                         f"bot exited with {self.process.returncode}{self.tail()}"
                     ) from None
                 if time.monotonic() > deadline:
-                    raise AssertionError(f"bot did not start polling{self.tail()}") from None
+                    raise AssertionError(
+                        f"bot never called {self.ready_call}{self.tail()}"
+                    ) from None
 
     def kill(self) -> None:
         """SIGKILL: no handler runs, nothing is flushed, the next start finds what is on disk."""

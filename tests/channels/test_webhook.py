@@ -11,8 +11,6 @@ import json
 import signal
 import socket
 import sqlite3
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +22,6 @@ import pytest
 from bot.settings import Settings
 from bot.storage import inbox_repo
 from tests.channels.restart_helpers import (
-    STARTUP_TIMEOUT,
     BotProcess,
     data_dir_with_index,
     sessions_for,
@@ -46,38 +43,13 @@ def _free_port() -> int:
 class WebhookBot(BotProcess):
     """The bot in webhook mode; started once it has registered its webhook with Telegram."""
 
+    ready_call = "setWebhook"  # the server listens before setWebhook goes out
+
     def __init__(self, *, fake: FakeTelegram, data_dir: Path) -> None:
         super().__init__(fake=fake, data_dir=data_dir)
         port = _free_port()
         self.url = f"http://127.0.0.1:{port}/telegram/hook-7f3a"
         self.env |= {"TELEGRAM_WEBHOOK_URL": self.url, "TELEGRAM_WEBHOOK_PORT": str(port)}
-
-    def start(self) -> None:
-        registered = len(self.fake.calls("setWebhook"))
-        with self.log_path.open("ab") as log:
-            log.write(f"--- start {self.starts} ---\n".encode())
-            log.flush()
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot.cli", "bot"],
-                cwd=self.data_dir,  # no .env of the developer's checkout
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        self.starts += 1
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:  # the server listens before setWebhook goes out
-            try:
-                self.fake.wait_for_calls("setWebhook", registered + 1, timeout=0.5)
-                return
-            except AssertionError:
-                if self.process.poll() is not None:
-                    raise AssertionError(
-                        f"bot exited with {self.process.returncode}{self.tail()}"
-                    ) from None
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"bot did not set its webhook{self.tail()}") from None
 
     @property
     def secret(self) -> str:
