@@ -14,7 +14,7 @@ from bot.channels.telegram import TelegramChannel, build_application, split_text
 from bot.channels.telegram_intake import serve
 from bot.conversation import Conversation
 from bot.settings import Settings
-from bot.storage import inbox_repo, make_engine, make_sessionmaker, migrate
+from bot.storage import drafts_repo, inbox_repo, make_engine, make_sessionmaker, migrate, users_repo
 from retrieval import Answerer
 from tests.fakes.telegram_api import FakeTelegram
 
@@ -150,3 +150,27 @@ async def test_leftovers_of_a_crashed_run_are_handled_on_start(
     with sessions.begin() as session:
         row = inbox_repo.get(session, update_id=7)
         assert row is not None and row.processed_at is not None
+
+
+async def test_a_failure_while_processing_apologises_keeps_the_draft_and_the_queue_moving(
+    fake: FakeTelegram, bot: TelegramChannel, sessions: sessionmaker[Session]
+) -> None:
+    """A draft stored by an older version no longer loads: the user hears about it, the stored
+    data is left exactly as it was, and the next message is answered normally."""
+    broken = {"antragsteller_alt": "Stadt Pirna"}  # a shape today's model rejects
+    with sessions.begin() as session:
+        users_repo.get_or_create(session, owner_id=USER, channel="telegram")
+        row = drafts_repo.create(session, owner_id=USER, data=broken)
+        draft_id = row.id
+
+    fake.user_sends_text(USER, "/entwurf")
+    (apology,) = await fake.wait_for_messages_async(USER, 1, timeout=60)
+    assert "schiefgegangen" in (apology.plain_text or "")
+    assert "Entwurf ist gespeichert" in (apology.plain_text or "")
+    with sessions() as session:
+        kept = drafts_repo.get(session, owner_id=USER, draft_id=draft_id)
+        assert kept is not None and kept.data == broken
+
+    fake.user_sends_text(USER, "/hilfe")
+    replies = await fake.wait_for_messages_async(USER, 2, timeout=60)
+    assert "/antrag" in (replies[-1].plain_text or "")
