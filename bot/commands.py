@@ -30,12 +30,7 @@ def index(settings: Settings, *, force: bool = False) -> int:
 
 def _index_with_progress(settings: Settings, *, force: bool = False) -> IndexReport:
     if not sys.stderr.isatty():
-        return wiring.build_index(
-            knowledge_dir=settings.knowledge_dir,
-            index_dir=settings.index_dir,
-            chroma_url=settings.chroma_url,
-            force=force,
-        )
+        return wiring.ensure_index(settings, force=force)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("Wissensbasis einlesen", total=None)
@@ -43,13 +38,7 @@ def _index_with_progress(settings: Settings, *, force: bool = False) -> IndexRep
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, description=stage, completed=done, total=total)
 
-        return wiring.build_index(
-            knowledge_dir=settings.knowledge_dir,
-            index_dir=settings.index_dir,
-            chroma_url=settings.chroma_url,
-            progress=progress,
-            force=force,
-        )
+        return wiring.ensure_index(settings, progress, force=force)
 
 
 def _print_report(report: IndexReport) -> None:

@@ -5,17 +5,20 @@ from __future__ import annotations
 from bot.settings import Settings
 from retrieval import Answerer, E5Embeddings, KnowledgeBase, LlmGenerator, build_index
 
-__all__ = ["Answerer", "answerer", "build_index", "ensure_index", "knowledge_base"]
+__all__ = ["Answerer", "answerer", "ensure_index", "knowledge_base"]
 from retrieval.indexer import IndexReport, Progress
 
 
-def ensure_index(settings: Settings, progress: Progress | None = None) -> IndexReport:
+def ensure_index(
+    settings: Settings, progress: Progress | None = None, *, force: bool = False
+) -> IndexReport:
     """Bring the index up to date; cheap when nothing changed (hashes only)."""
     return build_index(
         knowledge_dir=settings.knowledge_dir,
         index_dir=settings.index_dir,
         chroma_url=settings.chroma_url,
         progress=progress,
+        force=force,
     )
 
 

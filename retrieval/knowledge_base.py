@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,7 @@ class KnowledgeBase:
         self.default_guideline = default_guideline
         self._lock = threading.Lock()
         self._generation = ""
+        self._pointer_stamp = 0
         self._load()
 
     # -- loading ---------------------------------------------------------------------------
@@ -128,12 +130,24 @@ class KnowledgeBase:
         for i, ref in enumerate(catalog.sentences):
             self.sentences_by_chunk.setdefault(ref.chunk_id, []).append((ref, i))
         self.guideline_names = self._guideline_names()
+        # One question is measured against many FAQ entries and sentences: strip names once.
+        self._topic = lru_cache(maxsize=256)(self._without_guideline_names)
         corpus = " ".join([*(c.text for c in catalog.chunks), *(f.answer for f in catalog.faq)])
         self._years = set(_YEAR.findall(corpus))
         self._generation = generation
 
     def refresh_if_changed(self) -> bool:
-        """Pick up a new generation written by `index` or the staff workspace, without restart."""
+        """Pick up a new generation written by `index` or the staff workspace, without restart.
+
+        Runs before every search, so it only stats the pointer file unless that changed.
+        """
+        try:
+            stamp = (self.index_dir / "current.json").stat().st_mtime_ns
+        except OSError:
+            return False
+        if stamp == self._pointer_stamp:
+            return False
+        self._pointer_stamp = stamp
         pointer = read_pointer(self.index_dir)
         if pointer is None or pointer.generation == self._generation:
             return False
@@ -262,7 +276,7 @@ class KnowledgeBase:
         """IDF-weighted share of the question's words in a text (an extracted answer)."""
         return self.lexical.weighted_coverage_of(self._topic(question), set(tokens(text)))
 
-    def _topic(self, question: str) -> str:
+    def _without_guideline_names(self, question: str) -> str:
         """The question without the guideline names it uses: the scope already took care of
         "nach der Sportrichtlinie", so those words must not count as unanswered."""
         folded = stripped = fold(question)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -32,6 +33,7 @@ class LexicalIndex:
             self._bm25 = bm25s.BM25()
             # An empty document would break bm25s; a placeholder token keeps ids aligned.
             self._bm25.index([d or ["\u2205"] for d in self.doc_tokens], show_progress=False)
+        self._terms = lru_cache(maxsize=256)(self._query_terms)
 
     def query_tokens(self, query: str) -> list[str]:
         return [t for t in self.vocabulary.expand(tokens(query)) if t in self.vocabulary.stems]
@@ -43,7 +45,8 @@ class LexicalIndex:
         return np.asarray(self._bm25.get_scores(q), dtype=np.float64)
 
     def weighted_coverage(self, query: str, doc_index: int) -> float:
-        """Like coverage, but rare words weigh more and words the corpus never uses weigh most.
+        """Share of the query's words found in one document; rare words weigh more, words
+        the corpus never uses weigh most.
 
         "Wie beantrage ich Wohngeld?" against an FAQ on applications: "beantrag" is common
         (low weight) and "wohngeld" unknown (highest weight), so coverage stays low.
@@ -52,19 +55,31 @@ class LexicalIndex:
 
     def weighted_coverage_of(self, query: str, doc: set[str]) -> float:
         """The same for any token set, e.g. the sentences an answer was built from."""
-        # Numbers ("20.10.", "2024") say when, not what: they neither help nor hurt the match.
-        q = list(dict.fromkeys(t for t in tokens(query) if not any(ch.isdigit() for ch in t)))
-        if not q:
-            return 0.0
+        terms = self._terms(query)
         total = hit = 0.0
-        for t in q:
-            variants = {t, *self.vocabulary.expand([t])}
-            known = [self.idf[v] for v in variants if v in self.idf]
-            weight = min(known) if known else self.max_idf
+        for token, exact, related, weight in terms:
             total += weight
-            if t in doc or (t not in self.idf and set(self.vocabulary.near(t)) & doc):
+            if exact & doc:
                 hit += weight  # the word itself, or the known word a typo stands for
-            elif variants & doc or (len(t) >= 4 and any(d.endswith(t) for d in doc)):
+            elif related & doc or (len(token) >= 4 and any(d.endswith(token) for d in doc)):
                 # Only part of a compound on one side: "partner" ~ "Kooperationspartner".
                 hit += weight / 2
-        return hit / total
+        return hit / total if total else 0.0
+
+    def _query_terms(
+        self, query: str
+    ) -> tuple[tuple[str, frozenset[str], frozenset[str], float], ...]:
+        """Per query word: stems that count fully, stems that count half, and its weight.
+
+        Answering scores dozens of sentences against one question; this analysis (typo search
+        included) is done once per question, not once per sentence (see `_terms`).
+        """
+        # Numbers ("20.10.", "2024") say when, not what: they neither help nor hurt the match.
+        words = dict.fromkeys(t for t in tokens(query) if not any(ch.isdigit() for ch in t))
+        terms = []
+        for t in words:
+            variants = frozenset({t, *self.vocabulary.expand([t])})
+            known = [self.idf[v] for v in variants if v in self.idf]
+            exact = {t} if t in self.idf else {t, *self.vocabulary.near(t)}
+            terms.append((t, frozenset(exact), variants, min(known) if known else self.max_idf))
+        return tuple(terms)
