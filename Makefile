@@ -6,15 +6,24 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test lint typecheck unit index eval bench clean
 
+# The first `make run` spends minutes here; each line says so before the slow part starts
+# (echo is its own process, so the line reaches a pipe or a container log at once).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "Richte die Umgebung ein (einmalig, einige Minuten) …"
+	@echo "  Python-Umgebung $(VENV) anlegen …"
+	@$(PYTHON) -m venv $(VENV) || { echo "Fehler: $(PYTHON) konnte keine Python-Umgebung" \
+		"anlegen (Python 3.11 mit venv nötig)." >&2; exit 1; }
+	@echo "  Pakete installieren (beim ersten Mal mehrere Minuten) …"
+	@$(BIN)/pip install --quiet --upgrade pip && $(BIN)/pip install --quiet -e '.[dev]' \
+		|| { echo "Fehler: Installation fehlgeschlagen; Internetverbindung prüfen und" \
+		"erneut versuchen." >&2; exit 1; }
+	@touch $(STAMP)
+	@echo "Umgebung bereit."
 
 ## Start the assistant: Telegram bot if TELEGRAM_BOT_TOKEN is set, else the terminal chat.
 run: $(STAMP)
-	$(BIN)/kommpraev start
+	@echo "KommPräv-Lotse startet …"
+	@$(BIN)/kommpraev start
 
 ## Lint, type checks and the whole test suite.
 test: $(STAMP) lint typecheck unit

@@ -2,55 +2,54 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
 
 from pydantic import ValidationError
 
+from bot.german_argparse import GermanArgumentParser
 from bot.settings import Settings
-
-DEFAULT_EVAL = Path(__file__).resolve().parent.parent / "bench" / "dev_questions.yaml"
-
-
-class GermanArgumentParser(argparse.ArgumentParser):
-    """argparse with German errors that say what to do."""
-
-    def error(self, message: str) -> NoReturn:
-        message = (
-            message.replace("the following arguments are required", "Es fehlt")
-            .replace("unrecognized arguments", "Unbekannte Angaben")
-            .replace("invalid choice", "Unbekannter Befehl")
-            .replace("choose from", "möglich sind")
-        )
-        self.print_usage(sys.stderr)
-        self.exit(2, f"Fehler: {message}\nHilfe: kommpraev --help\n")
 
 
 def _parser() -> GermanArgumentParser:
     p = GermanArgumentParser(
         prog="kommpraev",
         description="KommPräv-Lotse: Fragen zur RL Kommunale Prävention und Antragsentwürfe.",
+        epilog="Hilfe zu einem Befehl: kommpraev BEFEHL --help",
     )
-    sub = p.add_subparsers(dest="command", metavar="BEFEHL", parser_class=GermanArgumentParser)
-    idx = sub.add_parser("index", help="Wissensbasis einlesen (nur Geänderte neu)")
+    sub = p.add_subparsers(
+        title="Befehle", dest="command", metavar="BEFEHL", parser_class=GermanArgumentParser
+    )
+
+    def command(name: str, text: str) -> GermanArgumentParser:
+        parser: GermanArgumentParser = sub.add_parser(name, help=text, description=text)
+        return parser
+
+    idx = command("index", "Wissensbasis einlesen (nur Geänderte neu)")
     idx.add_argument("--neu", "--force", dest="force", action="store_true", help="alles neu")
-    ask = sub.add_parser("ask", help="eine Frage beantworten")
-    ask.add_argument("question", nargs="?", help="die Frage in Anführungszeichen")
+    ask = command("ask", "eine Frage beantworten")
+    ask.add_argument("question", nargs="?", metavar="FRAGE", help="die Frage in Anführungszeichen")
     ask.add_argument("--jsonl", action="store_true", help="Fragen zeilenweise von stdin, JSON aus")
-    sub.add_parser("chat", help="Assistent im Terminal")
-    ev = sub.add_parser("eval", help="Antwortqualität auf einem Fragenset messen")
-    ev.add_argument("file", nargs="?", type=Path, default=DEFAULT_EVAL, help="YAML-Fragenset")
+    command("chat", "Assistent im Terminal")
+    ev = command("eval", "Antwortqualität messen: Trainings- und blinde Fragensets nebeneinander")
+    ev.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="DATEI",
+        help="YAML-Fragensets (ohne Angabe: Training, blind und zurückgehalten aus bench/)",
+    )
     ev.add_argument(
         "--baseline", action="store_true", help="zusätzlich die einfache Vergleichssuche"
     )
-    sub.add_parser("bot", help="Telegram-Bot starten (braucht TELEGRAM_BOT_TOKEN)")
-    sub.add_parser("start", help="Telegram-Bot (mit Token) oder Terminal-Chat")
+    ev.add_argument("--fehler", action="store_true", help="jede verfehlte Frage auflisten")
+    ev.add_argument("--arten", action="store_true", help="Ergebnisse nach Art der Frage")
+    command("bot", "Telegram-Bot starten (braucht TELEGRAM_BOT_TOKEN)")
+    command("start", "Telegram-Bot (mit Token) oder Terminal-Chat")
     return p
 
 
@@ -72,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     settings = _settings()
     level = settings.log_level.upper()
-    interactive = args.command in ("ask", "chat", "eval") or (
+    # `index` too: its German report line says what the "index.built" log line would.
+    interactive = args.command in ("index", "ask", "chat", "eval") or (
         args.command == "start" and not settings.telegram_bot_token
     )
     if interactive and level == "INFO":
@@ -94,7 +94,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "chat":
             return commands.chat(settings)
         if args.command == "eval":
-            return commands.evaluate(settings, args.file, baseline=args.baseline)
+            return commands.evaluate(
+                settings,
+                args.files,
+                baseline=args.baseline,
+                show_failures=args.fehler,
+                by_kind=args.arten,
+            )
         if args.command == "bot":
             return commands.bot(settings)
         if args.command == "start":

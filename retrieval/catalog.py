@@ -3,7 +3,8 @@
 Layout under DATA_DIR/index:
   current.json           pointer to the live generation (replaced atomically)
   gen-<id>/catalog.json  chunks, FAQ entries, documents, sentences of that generation
-  gen-<id>/sentences.npy sentence vectors, same order as catalog["sentences"]
+  gen-<id>/vectors.npz   vectors of sentences, chunks, FAQ phrasings and answers, small talk,
+                         each in catalog order (the snapshot scores candidates in memory)
   chroma/                the embedded Chroma store (one collection per generation)
 """
 
@@ -21,7 +22,7 @@ from numpy.typing import NDArray
 from retrieval.chunking import Chunk
 from retrieval.documents import DocumentInfo, FaqEntry
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,15 @@ class Catalog:
     faq: list[FaqEntry] = field(default_factory=list)
     sentences: list[SentenceRef] = field(default_factory=list)
     file_errors: dict[str, str] = field(default_factory=dict)
+    smalltalk: list[tuple[str, str]] = field(default_factory=list)  # (intent, example)
+
+    def phrasings(self) -> list[tuple[int, str]]:
+        """(FAQ position, text) of every FAQ question and phrasing, in vector order."""
+        return [(i, t) for i, f in enumerate(self.faq) for t in (f.question, *f.phrasings)]
+
+
+Vectors = dict[str, NDArray[np.float32]]
+VECTOR_KINDS = ("sentences", "chunks", "phrasings", "answers", "smalltalk")
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
@@ -78,20 +88,23 @@ def generation_dir(index_dir: Path, generation: str) -> Path:
     return index_dir / f"gen-{generation}"
 
 
-def save_catalog(directory: Path, catalog: Catalog, sentence_vectors: NDArray[np.float32]) -> None:
+def save_catalog(directory: Path, catalog: Catalog, vectors: Vectors) -> None:
     directory.mkdir(parents=True, exist_ok=True)
-    np.save(directory / "sentences.npy", sentence_vectors)
+    with (directory / "vectors.npz").open("wb") as fh:
+        arrays: dict[str, Any] = {k: vectors[k] for k in VECTOR_KINDS}
+        np.savez(fh, **arrays)
     data = {
         "documents": [asdict(d) for d in catalog.documents],
         "chunks": [asdict(c) for c in catalog.chunks],
         "faq": [asdict(f) for f in catalog.faq],
         "sentences": [asdict(s) for s in catalog.sentences],
         "file_errors": catalog.file_errors,
+        "smalltalk": catalog.smalltalk,
     }
     write_json_atomic(directory / "catalog.json", data)
 
 
-def load_catalog(directory: Path) -> tuple[Catalog, NDArray[np.float32]]:
+def load_catalog(directory: Path) -> tuple[Catalog, Vectors]:
     raw = json.loads((directory / "catalog.json").read_text(encoding="utf-8"))
     catalog = Catalog(
         documents=[
@@ -101,6 +114,8 @@ def load_catalog(directory: Path) -> tuple[Catalog, NDArray[np.float32]]:
         faq=[FaqEntry(**{**f, "phrasings": tuple(f["phrasings"])}) for f in raw["faq"]],
         sentences=[SentenceRef(**s) for s in raw["sentences"]],
         file_errors=dict(raw.get("file_errors", {})),
+        smalltalk=[(str(k), str(t)) for k, t in raw.get("smalltalk", [])],
     )
-    vectors = np.load(directory / "sentences.npy").astype(np.float32)
+    with np.load(directory / "vectors.npz") as data:
+        vectors = {k: np.asarray(data[k], dtype=np.float32) for k in VECTOR_KINDS}
     return catalog, vectors

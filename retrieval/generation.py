@@ -1,8 +1,10 @@
 """Optional generative phrasing through any OpenAI-compatible server, kept on a short leash.
 
-The LLM sees only the retrieved passages; its answer keeps their citations; every number it
-writes must occur in those passages; if it is unreachable, slow or breaks a rule, the
-extractive answer stands.
+The model reads the top candidates the search found (FAQ answers and passages, each with its
+citation), judges which of them answers the question and phrases the answer; every number it
+writes must occur in the cited texts; if it is unreachable, slow or breaks a rule, the extractive
+answer stands. Meant for local servers: llama.cpp's `llama-server`, vLLM, Ollama (all speak the
+OpenAI chat API).
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ import logging
 import re
 from collections.abc import Sequence
 
-from retrieval.answering import MAX_ANSWER_CHARS, _fit
 from retrieval.answers import Answer, Source
-from retrieval.knowledge_base import Hit
+from retrieval.candidates import MAX_ANSWER_CHARS, Candidate, _fit
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +22,11 @@ _NUMBER = re.compile(r"\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?")
 
 SYSTEM_PROMPT = (
     "Du bist KommPräv-Lotse, ein Assistent der Geschäftsstelle des Landespräventionsrates "
-    "Sachsen für die Vorberatung zur Richtlinie Kommunale Prävention. Beantworte die Frage "
-    "ausschließlich mit den nummerierten Auszügen unten. Erfinde keine Zahlen, Daten oder "
-    "Regeln. Wenn die Auszüge die Frage nicht beantworten, antworte genau mit: NICHT_BELEGT. "
-    "Antworte auf Deutsch, höchstens drei kurze Sätze, beginne mit der direkten Antwort."
+    "Sachsen für die Vorberatung zur Richtlinie Kommunale Prävention. Prüfe, welcher der "
+    "nummerierten Auszüge unten die Frage beantwortet, und beantworte sie ausschließlich damit. "
+    "Beginne die Antwort mit der Nummer des Auszugs in eckigen Klammern, z. B. [2]. Erfinde "
+    "keine Zahlen, Daten oder Regeln. Wenn kein Auszug die Frage beantwortet, antworte genau "
+    "mit: NICHT_BELEGT. Antworte auf Deutsch, höchstens drei kurze Sätze, direkt zur Sache."
 )
 
 
@@ -57,14 +59,15 @@ class LlmGenerator:
         )
 
     def generate(
-        self, question: str, passages: Sequence[Hit], *, fallback: Answer
+        self, question: str, candidates: Sequence[Candidate], *, fallback: Answer
     ) -> Answer | None:
-        hits = list(passages)
-        if not hits:
+        """The model's answer from the candidates, or None to keep the extractive one."""
+        items = [c for c in candidates if c.kind != "smalltalk"]
+        if not items:
             return None
         context = "\n\n".join(
-            f"[{i}] {h.chunk.document}, {h.chunk.section}:\n{h.chunk.text}"
-            for i, h in enumerate(hits, 1)
+            f"[{i}] {_label(c)}:\n{' '.join(c.evidence) if c.kind == 'passage' else c.text}"
+            for i, c in enumerate(items, 1)
         )
         try:
             reply = self.llm.invoke(
@@ -74,18 +77,20 @@ class LlmGenerator:
             log.warning("llm.failed error=%s", exc.__class__.__name__)
             return None
         text = str(reply.content).strip()
-        evidence = [h.chunk.text for h in hits]
         if not text or "NICHT_BELEGT" in text:
             return None
+        picked = _picked(text, items)
+        text = _CHOICE.sub("", text).strip()
+        evidence = [e for c in picked for e in (c.text, *c.evidence)]
         bad = unsupported_numbers(text, evidence)
         if bad:
             log.info("llm.rejected reason=unsupported_numbers count=%d", len(bad))
             return None
         sources: list[Source] = []
-        for h in hits:
-            src = Source(h.chunk.document, h.chunk.section, h.chunk.page)
-            if src not in sources:
-                sources.append(src)
+        for c in picked:
+            for src in c.sources:
+                if src not in sources:
+                    sources.append(src)
         return Answer(
             question,
             True,
@@ -95,3 +100,18 @@ class LlmGenerator:
             evidence=tuple(evidence),
             confidence=fallback.confidence,
         )
+
+
+_CHOICE = re.compile(r"^\s*(?:\[\d+\]\s*)+")
+
+
+def _label(c: Candidate) -> str:
+    return "; ".join(s.label() for s in c.sources) or c.title
+
+
+def _picked(text: str, items: Sequence[Candidate]) -> list[Candidate]:
+    """The excerpts the model says it used ("[2] …"); all of them if it names none."""
+    m = _CHOICE.match(text)
+    chosen = [int(n) for n in re.findall(r"\d+", m.group(0))] if m else []
+    picked = [items[n - 1] for n in chosen if 1 <= n <= len(items)]
+    return picked or list(items)

@@ -19,10 +19,12 @@ from typing import Any
 
 import numpy as np
 
+from retrieval import smalltalk
 from retrieval.catalog import (
     Catalog,
     Pointer,
     SentenceRef,
+    Vectors,
     generation_dir,
     load_catalog,
     read_pointer,
@@ -78,7 +80,7 @@ def _previous(
     if pointer is None or pointer.collection not in collection_names(client):
         return None, None, {}
     try:
-        catalog, sentence_vectors = load_catalog(generation_dir(index_dir, pointer.generation))
+        catalog, vectors = load_catalog(generation_dir(index_dir, pointer.generation))
     except (OSError, ValueError, KeyError, TypeError):
         return None, None, {}
     known: dict[str, list[float]] = {}
@@ -89,8 +91,9 @@ def _previous(
         strict=False,
     ):
         known[text_key(text)] = list(map(float, vec))
-    for ref, vec in zip(catalog.sentences, sentence_vectors, strict=False):
-        known[text_key(ref.text)] = vec.tolist()
+    for kind, texts in _vector_texts(catalog).items():
+        for text, vec in zip(texts, vectors[kind], strict=False):
+            known[text_key(text)] = vec.tolist()
     return pointer, catalog, known
 
 
@@ -172,8 +175,9 @@ def build_index(
 
     generation = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     name = f"kb-{generation}"
-    total = len(catalog.chunks) + sum(1 + len(f.phrasings) for f in catalog.faq)
-    total += len(catalog.sentences)
+    catalog.smalltalk = smalltalk.examples()
+    total = len(catalog.chunks) + 2 * len(catalog.phrasings())
+    total += len(catalog.sentences) + len(catalog.faq) + len(catalog.smalltalk)
     done = 0
 
     def advance(n: int) -> None:
@@ -193,15 +197,16 @@ def build_index(
             ids=[k for k, _, _ in batch],
         )
         advance(len(batch))
-    sentence_vectors = np.zeros((0, 384), dtype=np.float32)
-    texts = [s.text for s in catalog.sentences]
-    parts = []
-    for i in range(0, len(texts), BATCH):
-        parts.append(np.asarray(embedder.embed_documents(texts[i : i + BATCH]), dtype=np.float32))
-        advance(len(texts[i : i + BATCH]))
-    if parts:
-        sentence_vectors = np.vstack(parts)
-    save_catalog(generation_dir(index_dir, generation), catalog, sentence_vectors)
+    vectors: Vectors = {}
+    for kind, texts in _vector_texts(catalog).items():
+        parts = [np.zeros((0, 384), dtype=np.float32)]
+        for i in range(0, len(texts), BATCH):
+            chunk_of_texts = texts[i : i + BATCH]
+            parts.append(np.asarray(embedder.embed_documents(chunk_of_texts), dtype=np.float32))
+            if kind != "chunks":  # chunk texts were embedded (and counted) for Chroma above
+                advance(len(chunk_of_texts))
+        vectors[kind] = np.vstack(parts)
+    save_catalog(generation_dir(index_dir, generation), catalog, vectors)
     write_pointer(
         index_dir,
         Pointer(generation, name, hashes, datetime.now(UTC).isoformat(timespec="seconds")),
@@ -241,6 +246,17 @@ def _vector_items(catalog: Catalog) -> list[tuple[str, str, dict[str, Any]]]:
             meta = {"kind": "faq", "faq_id": f.id, "guideline": f.guideline}
             items.append((f"faq:{f.path}:{f.id}:{j}", phrase, meta))
     return items
+
+
+def _vector_texts(catalog: Catalog) -> dict[str, list[str]]:
+    """The passage-side texts behind each vector kind of a generation, in catalog order."""
+    return {
+        "sentences": [s.text for s in catalog.sentences],
+        "chunks": [c.embed_text for c in catalog.chunks],
+        "phrasings": [t for _, t in catalog.phrasings()],
+        "answers": [f.answer for f in catalog.faq],
+        "smalltalk": [t for _, t in catalog.smalltalk],
+    }
 
 
 def _meta(c: Chunk) -> dict[str, Any]:

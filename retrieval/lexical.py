@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 import bm25s
@@ -23,22 +24,28 @@ class LexicalIndex:
         self.vocabulary = Vocabulary(self.doc_tokens)
         df: dict[str, int] = {}
         for doc in self.doc_tokens:
-            for t in set(doc):
+            for t in dict.fromkeys(doc):  # not set(doc): `idf` keeps first-seen order
                 df[t] = df.get(t, 0) + 1
         n = max(1, len(self.doc_tokens))
         self.idf = {t: float(np.log(1 + n / d)) for t, d in df.items()}
         self.max_idf = float(np.log(1 + n))
         self._bm25: bm25s.BM25 | None = None
         if self.doc_tokens:
-            self._bm25 = bm25s.BM25()
             # An empty document would break bm25s; a placeholder token keeps ids aligned.
-            self._bm25.index([d or ["\u2205"] for d in self.doc_tokens], show_progress=False)
+            docs = [d or ["\u2205"] for d in self.doc_tokens]
+            # Our own token ids, in sorted order: bm25s would number them in set order, which
+            # changes with the hash seed.
+            ids = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(([[ids[t] for t in d] for d in docs], ids), show_progress=False)
         self._terms = lru_cache(maxsize=256)(self._query_terms)
 
     def query_tokens(self, query: str) -> list[str]:
+        """The query's known stems, typos repaired and compounds split: what BM25 looks for."""
         return [t for t in self.vocabulary.expand(tokens(query)) if t in self.vocabulary.stems]
 
     def scores(self, query: str) -> NDArray[np.float64]:
+        """BM25 score of every document, in corpus order; all zero if no query word is known."""
         q = self.query_tokens(query)
         if not q or self._bm25 is None:
             return np.zeros(len(self.doc_tokens))
@@ -53,8 +60,8 @@ class LexicalIndex:
         """
         return self.weighted_coverage_of(query, set(self.doc_tokens[doc_index]))
 
-    def weighted_coverage_of(self, query: str, doc: set[str]) -> float:
-        """The same for any token set, e.g. the sentences an answer was built from."""
+    def weighted_coverage_of(self, query: str, doc: AbstractSet[str]) -> float:
+        """The same for any token set (set or frozenset), e.g. the sentences of an answer."""
         terms = self._terms(query)
         total = hit = 0.0
         for token, exact, related, weight in terms:

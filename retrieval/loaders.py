@@ -17,8 +17,21 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 # "Ziffer V – Art, Umfang" -> label "Ziffer V"; "Schritt 3 - Ziele" -> "Schritt 3".
 _LABEL_SPLIT = re.compile(r"\s+[–—-]\s+")
-# Acronym of a guideline inside its title: "... (RL KommPräv)" or "(FRL PrävSiSpo)".
-_GUIDELINE_ACRONYM = re.compile(r"\(((?:F?RL|VwV)\s+[^)]{2,40})\)")
+# Short names in a title's parentheses: "(RL KommPräv)", "(Richtlinie Kommunale Prävention –
+# RL KommPräv)", "(Förderrichtlinie Prävention im Sport - FRL PrävSiSpo)".
+_PARENTHESES = re.compile(r"\(([^()]{2,120})\)")
+_ACRONYM = re.compile(r"^(?:F?RL|VwV|FRL)\s+\S.{0,38}$")
+_NAME_SPLIT = re.compile(r"\s+[–—-]\s+")
+# What the title line of an official document starts with.
+_TITLE_START = re.compile(
+    r"^(?:Gemeinsame\s+)?(?:Richtlinie|Förderrichtlinie|Verwaltungsvorschrift|Merkblatt|"
+    r"Hinweisblatt|Hinweise|Leitfaden|Bekanntmachung|Erlass|Satzung|Verordnung)\b"
+)
+# A title line that ends like this goes on in the next line ("… zur Förderung von").
+_OPEN_END = re.compile(
+    r"\b(?:zur|zum|von|vom|der|des|den|dem|für|und|im|in|über|mit|bei|nach|durch|an|auf)$"
+)
+_TITLE_END = re.compile(r"^(?:Vom\s+\d|vom\s+\d|Stand\b|\d{1,2}\.\s*\w+\s+\d{4}|[IVX]+\.)")
 _GUIDELINE_WORDS = re.compile(r"\b(Richtlinie|Förderrichtlinie|FRL|RL)\b")
 # Structure of official guideline PDFs: "V." or "V. Art und Umfang" (Ziffer) and "2." (Nr.).
 _ROMAN_HEADING = re.compile(r"^(X{0,3}(?:IX|IV|V?I{0,3}))\.\s*([A-ZÄÖÜ].{0,120})?$")
@@ -35,16 +48,54 @@ def heading_label(heading: str) -> str:
     return _LABEL_SPLIT.split(heading.strip(), maxsplit=1)[0].strip()
 
 
+def short_names(title: str) -> tuple[str, str]:
+    """(abbreviation, short name) a title gives in parentheses, "" where it gives none.
+
+    >>> short_names("Förderrichtlinie … (Förderrichtlinie Prävention im Sport - FRL PrävSiSpo)")
+    ('FRL PrävSiSpo', 'Förderrichtlinie Prävention im Sport')
+    """
+    for inner in reversed(_PARENTHESES.findall(title)):
+        parts = [p.strip() for p in _NAME_SPLIT.split(" ".join(inner.split()))]
+        acronym = next((p for p in reversed(parts) if _ACRONYM.match(p)), "")
+        if acronym:
+            name = next((p for p in parts if p != acronym), "")
+            return acronym, name
+    return "", ""
+
+
 def guideline_of(title: str, declared: str = "") -> str:
-    """Guideline key of a document: declared in front matter, else derived from its title."""
+    """Guideline key of a document: declared in front matter, else its abbreviation, else the
+    title itself when it is a guideline."""
     if declared:
         return declared.strip()
-    acronym = _GUIDELINE_ACRONYM.search(title)
+    acronym, _ = short_names(title)
     if acronym:
-        return acronym.group(1).strip()
+        return acronym
     if _GUIDELINE_WORDS.search(title):
         return title.strip()
     return ""
+
+
+def title_page_name(first_page: str) -> str:
+    """The title an official document prints on its first page, joined across line breaks.
+
+    Header lines before it ("Sächsisches Amtsblatt Nr. 24", a draft stamp) are skipped; the
+    title runs until the date line ("Vom 12. Juni 2018") or the first Ziffer.
+    """
+    lines = [ln.strip() for ln in first_page.splitlines() if ln.strip()][:15]
+    start = next((i for i, ln in enumerate(lines) if _TITLE_START.match(ln)), None)
+    if start is None:
+        return ""
+    title: list[str] = []
+    for ln in lines[start:]:
+        if title and _TITLE_END.match(ln):
+            break
+        title.append(ln)
+        joined = " ".join(title)
+        unclosed = joined.count("(") > joined.count(")")
+        if not unclosed and not _OPEN_END.search(ln):
+            break
+    return " ".join(" ".join(title).split())[:300]
 
 
 def load_file(path: Path, root: Path) -> LoadedFile:
@@ -192,9 +243,23 @@ def load_pdf(path: Path, rel: str) -> LoadedFile:
             "Bitte eine Fassung mit Text (OCR) ablegen."
         )
     first_line = next((ln.strip() for p in pages for ln in p.splitlines() if ln.strip()), "")
-    title = meta_title or first_line[:150] or Path(rel).stem
-    doc = DocumentInfo(title=title, path=rel, kind="pdf", guideline=guideline_of(title))
+    title = title_page_name(pages[0]) or meta_title or first_line[:150] or Path(rel).stem
+    doc = _official(title, rel, "pdf")
     return LoadedFile(path=rel, sections=_structured_pages(doc, pages))
+
+
+def _official(title: str, rel: str, kind: str) -> DocumentInfo:
+    """An official document is cited by its abbreviation when its title gives one."""
+    acronym, name = short_names(title)
+    aliases = tuple(a for a in (acronym, name) if a)
+    return DocumentInfo(
+        title=acronym or title,
+        path=rel,
+        kind=kind,
+        guideline=guideline_of(title),
+        aliases=aliases,
+        stand=title,  # the full title stays on record
+    )
 
 
 def _structured_pages(doc: DocumentInfo, pages: list[str]) -> list[Section]:
@@ -280,7 +345,7 @@ def load_docx(path: Path, rel: str) -> LoadedFile:
     title = str(document.core_properties.title or "").strip()
     if not title:
         title = next((t for lvl, t in paragraphs if lvl == 1), "") or Path(rel).stem
-    doc = DocumentInfo(title=title, path=rel, kind="docx", guideline=guideline_of(title))
+    doc = _official(title, rel, "docx")
     out = LoadedFile(path=rel)
     stack: list[tuple[int, str]] = []
     buffer: list[str] = []

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.cli import main
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,3 +98,72 @@ def test_bad_arguments_and_config_get_german_messages(tmp_path: Path) -> None:
 
     no_token = _run(["bot"], tmp_path, TELEGRAM_BOT_TOKEN="")
     assert no_token.returncode == 2 and "TELEGRAM_BOT_TOKEN" in no_token.stderr
+
+
+# argparse's own English words; none of them may reach a user ("Argumente" may).
+ARGPARSE_ENGLISH = re.compile(
+    r"\b(usage|options|positional|arguments?|show|help message|exit|required|invalid"
+    r"|choose from|expected|error|unrecognized|ambiguous)\b",
+    re.IGNORECASE,
+)
+COMMANDS = ("index", "ask", "chat", "eval", "bot", "start")
+
+
+def _help(args: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 0
+    return capsys.readouterr().out
+
+
+def test_help_is_german_for_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    overview = _help(["--help"], capsys)
+    assert overview.startswith("Aufruf: kommpraev")
+    assert "Optionen:" in overview and "diese Hilfe anzeigen und beenden" in overview
+    assert "Befehle:" in overview and all(name in overview for name in COMMANDS)
+
+    for name in COMMANDS:
+        text = _help([name, "--help"], capsys)
+        assert text.startswith(f"Aufruf: kommpraev {name}")
+        for page in (overview, text):
+            english = ARGPARSE_ENGLISH.findall(page)
+            assert english == [], f"kommpraev {name} --help: {english}"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["frag"], ["ask", "--jsonl=ja"], ["--ne"], ["index", "zu", "viel"], ["eval", "--schnell"]],
+)
+def test_mistyped_commands_get_german_errors(
+    args: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    said = capsys.readouterr().err
+    assert said.startswith("Aufruf: kommpraev") and "\nFehler: " in said and "--help" in said
+    assert ARGPARSE_ENGLISH.findall(said) == []
+
+
+def test_index_in_a_pipe_says_what_it_is_doing(tmp_path: Path) -> None:
+    knowledge = tmp_path / "knowledge"
+    knowledge.mkdir()
+    for name, text in (("frist", "Die Frist endet am 1. März."), ("satz", "Gefördert wird 80 %.")):
+        (knowledge / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n# {name}\n\n## Regel\n\n{text}\n", encoding="utf-8"
+        )
+
+    first = _run(["index"], tmp_path / "data", KNOWLEDGE_DIR=str(knowledge))  # stderr: a pipe
+
+    assert first.returncode == 0, first.stderr
+    lines = first.stderr.splitlines()
+    assert lines[0] == "Wissensbasis wird eingelesen: 2 Dateien …"
+    stage = next(line for line in lines if line.startswith("Texte werden eingebettet: "))
+    total = stage.removeprefix("Texte werden eingebettet: ").removesuffix(" …")
+    assert int(total) > 0
+    assert f"… {total}/{total} Texte eingebettet" in lines
+    assert lines[-1].startswith("Index gebaut: 2 Dateien, 2 geändert")
+
+    again = _run(["index"], tmp_path / "data", KNOWLEDGE_DIR=str(knowledge))
+    assert again.returncode == 0
+    assert again.stderr.splitlines()[-1].startswith("Index ist aktuell")

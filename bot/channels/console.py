@@ -19,10 +19,18 @@ CONSOLE_USER = -1
 
 INTRO = (
     "KommPräv-Lotse im Terminal. Fragen einfach eintippen; Befehle beginnen mit / (/hilfe). "
-    "Knöpfe drücken Sie mit #1, #2 … oder indem Sie die Aufschrift eintippen. Ende mit /ende.\n"
+    "Knöpfe drücken Sie mit #1, #2 … oder indem Sie die Aufschrift eintippen. "
+    "Beenden mit „tschüss“, /ende oder Strg+D.\n"
 )
 STAFF_HEADER = "--- Nachricht an die Geschäftsstelle (im Telegram-Betrieb an STAFF_CHAT_ID) ---"
-EXIT_COMMANDS = frozenset({"/ende", "/exit", "/quit"})
+# What people type to leave a terminal program, with and without the slash.
+EXIT_COMMANDS = frozenset(
+    {"/ende", "/exit", "/quit", "ende", "exit", "quit", "tschüss", "tschüs", "tschuess"}
+)
+GOODBYE = (
+    "Auf Wiedersehen! Ihr Gespräch und angefangene Entwürfe bleiben gespeichert; "
+    "mit `make run` oder `kommpraev chat` geht es später weiter.\n"
+)
 
 
 def run_console(settings: Settings, answerer: Answerer) -> int:
@@ -43,18 +51,24 @@ def run_console(settings: Settings, answerer: Answerer) -> int:
 
 
 def chat_loop(conversation: Conversation, lines: TextIO, out: TextIO) -> int:
-    out.write(INTRO + "\n")
-    out.flush()
+    """Every way out (a word, end of input, Ctrl-C) ends with the same goodbye and status 0."""
     last: list[Reply] = []
-    for line in lines:
-        text = line.rstrip("\n")
-        if text.strip() in EXIT_COMMANDS:
-            break
-        incoming = to_incoming(text, last)
-        replies = conversation.handle(incoming)
-        out.write(render(replies))
+    try:
+        out.write(INTRO + "\n")
         out.flush()
-        last = [r for r in replies if not r.to_staff] or last
+        for line in lines:
+            text = line.rstrip("\n")
+            if text.strip().casefold() in EXIT_COMMANDS:
+                break
+            incoming = to_incoming(text, last)
+            replies = conversation.handle(incoming)
+            out.write(render(replies))
+            out.flush()
+            last = [r for r in replies if not r.to_staff] or last
+    except KeyboardInterrupt:
+        out.write("\n")  # Ctrl-C leaves the cursor after "^C"
+    out.write(GOODBYE)
+    out.flush()
     return 0
 
 

@@ -3,6 +3,7 @@
 Imports no telegram, starlette or jinja2; adapters in `bot.channels` translate only.
 """
 
+from bot.conversation.asking import QuestionAnswerer
 from bot.conversation.core import Clock, Conversation
 from bot.conversation.form import looks_like_question
 from bot.conversation.messages import Button, Incoming, Kind, Reply
@@ -15,6 +16,7 @@ __all__ = [
     "Conversation",
     "Incoming",
     "Kind",
+    "QuestionAnswerer",
     "Reply",
     "Step",
     "looks_like_question",

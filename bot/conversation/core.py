@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversation import texts, views
+from bot.conversation import asking, texts, views
+from bot.conversation.asking import Offered, QuestionAnswerer
 from bot.conversation.form import Form
 from bot.conversation.messages import Button, Incoming, Reply
 from bot.conversation.steps import SECTIONS
@@ -23,7 +24,7 @@ from bot.storage import (
     drafts_repo,
     users_repo,
 )
-from retrieval import Answerer
+from retrieval import Answer
 
 log = logging.getLogger(__name__)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -37,7 +38,7 @@ class Conversation:
         self,
         *,
         sessions: sessionmaker[Session],
-        answerer: Answerer,
+        answerer: QuestionAnswerer,
         clock: Clock,
         settings: Settings,
         channel: str = "telegram",
@@ -86,6 +87,8 @@ class _Turn(Form):
         # A confirmation is valid only for the very next action.
         self.confirm: str | None = self.pending.pop("confirm", None)
         self.forward_question: str | None = self.pending.pop("forward", None)
+        # The suggestions of an ask-back in the previous action: a typed "2" picks from them.
+        self.offered = asking.take_offer(self.pending)
 
     def run(self) -> list[Reply]:
         kind = self.incoming.kind
@@ -117,20 +120,41 @@ class _Turn(Form):
     def text(self, text: str) -> list[Reply]:
         if not text.strip():
             return [Reply(texts.EMPTY), *self.reprompt()]
-        if self.step == self.PRIVACY:
-            return [self.question(text), *self.reprompt()]
-        if self.step is None:
-            return [self.question(text)]
+        picked = asking.typed_pick(text, self.offered)
+        if picked is not None:
+            return self.pick(picked.key)
+        if self.step is None or self.step == self.PRIVACY:
+            return self.question(text)
         return self.typed_answer(text)
 
-    def question(self, text: str) -> Reply:
-        """Answer from the documents; what they cannot answer may go to the office."""
+    def question(self, text: str) -> list[Reply]:
+        """Answer from the documents, then the open step again.
+
+        What the documents cannot answer may go to the office. After an ask-back the open step
+        waits: the suggestions are the open prompt, so that a typed "2" picks one of them.
+        """
         answer = self.conv.answerer.answer(text)
-        if answer.kind != "declined" or not self.conv.can_reach_staff:
-            return Reply(answer.render())
-        self.pending["forward"] = text
-        self.confirm_next("forward")
-        return Reply(answer.render(), [[Button(texts.FORWARD_LABEL, "forward:yes")]])
+        offered = asking.offered_by(answer)
+        asking.keep_offer(self.pending, offered)
+        reply = self.answer_reply(answer, offered, question=text)
+        return [reply] if offered else [reply, *self.step_again()]
+
+    def pick(self, key: str) -> list[Reply]:
+        """A suggestion of an ask-back was chosen: its cited answer, then the open step again."""
+        answer = self.conv.answerer.resolve(key)
+        if answer is None:  # e.g. the knowledge base changed since the suggestion was shown
+            log.info("conversation.suggestion_stale owner_id=%s", self.owner_id)
+            return [Reply(texts.SUGGESTION_STALE), *self.step_again()]
+        reply = self.answer_reply(answer, (), question=answer.question)
+        return [reply, *self.step_again()]
+
+    def answer_reply(self, answer: Answer, offered: Sequence[Offered], *, question: str) -> Reply:
+        """The answer with its buttons; the forward offer remembers `question` for one action."""
+        forward = asking.needs_office(answer) and self.conv.can_reach_staff
+        if forward:
+            self.pending["forward"] = question
+            self.confirm_next("forward")
+        return asking.answer_reply(answer, offered, forward=forward)
 
     def forward(self) -> list[Reply]:
         """The user asked to pass an unanswered question to the LPR office."""
@@ -301,6 +325,8 @@ class _Turn(Form):
             handled = self.form_button(head, rest)
         elif head == "cmd":
             handled = self.command(rest)
+        elif head == "s" and rest:
+            handled = self.pick(rest)
         elif head == "sec" and rest in SECTIONS and self.current_draft():
             handled = [views.section(rest)]
         elif head == "edit":

@@ -44,7 +44,7 @@ class Form:
     def summary_reply(self, intro: str) -> Reply:
         raise NotImplementedError
 
-    def question(self, text: str) -> Reply:
+    def question(self, text: str) -> list[Reply]:
         raise NotImplementedError
 
     def first_key(self) -> str:
@@ -90,6 +90,11 @@ class Form:
         prompt = self.prompt(BY_KEY[self.step])
         return [Reply(texts.STEP_AGAIN), prompt] if intro else [prompt]
 
+    def step_again(self) -> list[Reply]:
+        """The open step after an answered question: a form step with "Zurück zur offenen
+        Frage", the privacy gate as it is (its text already says what is open)."""
+        return self.reprompt(intro=self.step != self.PRIVACY)
+
     # -- answering --------------------------------------------------------------------------
 
     def typed_answer(self, text: str) -> list[Reply]:
@@ -101,7 +106,7 @@ class Form:
                 log.info(
                     "conversation.question_in_step owner_id=%s step=%s", self.owner_id, step.key
                 )
-                return [self.question(text), Reply(texts.STEP_AGAIN), self.prompt(step)]
+                return self.question(text)
         value, error = self._parse(step, text)
         if error is not None:
             return [Reply(error), self.prompt(step)]

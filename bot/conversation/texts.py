@@ -203,3 +203,4 @@ STAFF_QUESTION = (
     "Weitergeleitete Frage aus dem KommPräv-Lotsen (Nutzerkennung {owner_id}), "
     "die die Unterlagen nicht beantworten:\n\n{question}\n\nAntwort an: {reply_to}"
 )
+SUGGESTION_STALE = "Diese Auswahl ist nicht mehr aktuell. Bitte stellen Sie Ihre Frage noch einmal."

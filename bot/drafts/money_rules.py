@@ -37,28 +37,29 @@ TVL_CAPS: dict[Qualification, int] = {
     Qualification.HOCHSCHULE_FUEHRUNG: 15,
 }
 
-# Stems that suggest an investment, matched on umlaut-folded lower case. "auto" must end the
-# word so that "Autor" or "Autofahrt" do not match; "bau" only in building words, because
-# "Aufbau eines Präventionsrates" is exactly what the guideline funds.
+# Stems that suggest an investment, folded like the item text (fold_text) before matching.
+# "auto" must end the word so that "Autor" or "Autofahrt" do not match; "bau" only in building
+# words, because "Aufbau eines Präventionsrates" is exactly what the guideline funds.
 INVESTIVE_PATTERNS: tuple[tuple[str, str], ...] = (
     ("fahrzeug", r"fahrzeug"),
     ("Auto", r"autos?\b"),
     ("PKW", r"\bpkw"),
     ("Transporter", r"transporter"),
     ("Kamera", r"kamera"),
-    ("Videoüberwachung", r"videoueberwachung"),
+    ("Videoüberwachung", r"videoüberwachung"),
     ("Bau", r"\bbau(massnahmen?|arbeiten|kosten|leistungen?|material|lich\w*)?\b"),
     ("Umbau", r"(um|neu|an)bau"),
     ("Sanierung", r"sanierung"),
     ("Beleuchtung", r"beleuchtung|laterne"),
     ("Anschaffung", r"anschaffung"),
     ("Ausstattung", r"ausstattung"),
-    ("Gerät", r"geraet"),
+    ("Gerät", r"gerät"),
     ("Hardware", r"hardware|computer|laptop|notebook|tablet|beamer"),
-    ("Möbel", r"moebel|mobiliar"),
+    ("Möbel", r"möbel|mobiliar"),
     ("Zaun", r"zaun|poller"),
     ("Drohne", r"drohne"),
 )
+_FOLDED_INVESTIVE = tuple((label, re.compile(fold_text(p))) for label, p in INVESTIVE_PATTERNS)
 
 
 def _eligible_costs(draft: Draft) -> Decimal | None:
@@ -221,7 +222,7 @@ def investive_items(draft: Draft, today: date) -> list[Finding]:
     for i, year in enumerate(draft.cost_plan):
         for j, item in enumerate(year.material):
             text = fold_text(item.item or "")
-            hits = [label for label, pattern in INVESTIVE_PATTERNS if re.search(pattern, text)]
+            hits = [label for label, pattern in _FOLDED_INVESTIVE if pattern.search(text)]
             if not hits:
                 continue
             found.append(

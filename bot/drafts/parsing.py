@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,12 +23,18 @@ class ParseError(ValueError):
         self.message = message
 
 
+_FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+
+
 def fold_text(text: str) -> str:
-    """Lower case with umlauts spelled out, so "Gerät" and "Geraet" match the same stem."""
-    low = text.lower()
-    for umlaut, spelled in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
-        low = low.replace(umlaut, spelled)
-    return low
+    """Lower case with umlauts made plain, so "Gerät" and "Geraet" both become "gerat".
+
+    The same rule as `retrieval.german.fold` (tests/retrieval/test_german.py holds them equal):
+    drafts may not import retrieval, which would load the whole search stack.
+    """
+    low = unicodedata.normalize("NFC", text.lower())
+    low = low.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+    return low.translate(_FOLD)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")

@@ -29,7 +29,8 @@ class TextCheck:
 
 
 def _stems(words: str) -> tuple[str, ...]:
-    return tuple(words.split())
+    """Stems written in plain German, folded like the text they are looked for in."""
+    return tuple(fold_text(w) for w in words.split())
 
 
 SOURCES = _stems(
@@ -37,20 +38,20 @@ SOURCES = _stems(
     "erhebung bericht daten anzeige studie"
 )
 MEASURABLE = _stems(
-    "% prozent anzahl mindestens hoechstens senk reduz steiger erhoeh verringer halbier "
+    "% prozent anzahl mindestens höchstens senk reduz steiger erhöh verringer halbier "
     "verdoppel quote indikator messbar"
 )
 TARGET_GROUPS = _stems(
-    "zielgruppe jugendlich kinder schueler eltern senior anwohn buerger einwohner besucher "
-    "haendler gewerbe fachkraeft familie frauen maenner teilnehm mitarbeit"
+    "zielgruppe jugendlich kinder schüler eltern senior anwohn bürger einwohner besucher "
+    "händler gewerbe fachkräft familie frauen männer teilnehm mitarbeit"
 )
 SCHEDULE = _stems("monat quartal woche meilenstein zeitplan phase halbjahr")
 METHOD = _stems(
-    "indikator befragung evaluation evaluier mess erheb interview zaehl vorher nachher "
+    "indikator befragung evaluation evaluier mess erheb interview zähl vorher nachher "
     "fragebogen kennzahl statistik auswert monitoring beobacht feedback"
 )
 DOCUMENTATION = _stems(
-    "bericht dokument veroeffentlich weitergeb verstetig fortfuehr fortsetz transfer praesent "
+    "bericht dokument veröffentlich weitergeb verstetig fortführ fortsetz transfer präsent "
     "schlussfolger nachhaltig auswert"
 )
 

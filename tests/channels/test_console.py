@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 from bot.settings import Settings
 
@@ -15,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = "\n".join(
     [
         "/start",
-        "Was ist förderfähig?",
+        "Wie viel Prozent der Kosten werden gefördert?",
         "/antrag",
         "#1",  # privacy notice understood
         "Stadt <b>Pirna</b>",
@@ -30,16 +33,23 @@ SCRIPT = "\n".join(
 )
 
 
-def run_chat(data_dir: Path, script: str) -> str:
+GOODBYE = "Auf Wiedersehen!"
+
+
+def chat_env(data_dir: Path) -> dict[str, str]:
     env = {**os.environ, "DATA_DIR": str(data_dir), "KNOWLEDGE_DIR": str(ROOT / "knowledge")}
     env.update({"ANONYMIZED_TELEMETRY": "False", "TELEGRAM_BOT_TOKEN": "", "LLM_BASE_URL": ""})
+    return env
+
+
+def run_chat(data_dir: Path, script: str) -> str:
     done = subprocess.run(
         [sys.executable, "-m", "bot.cli", "chat"],
         input=script + "\n",
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env=env,
+        env=chat_env(data_dir),
         timeout=600,
         check=False,
     )
@@ -69,3 +79,51 @@ def test_console_chat_answers_and_keeps_the_draft_across_runs(
     again = run_chat(tmp_path, "/antrag\n#1\nSächsische Schweiz-Osterzgebirge\n/ende")
     assert "Stadt <b>Pirna</b>" in again
     assert "Anschrift: Straße und Hausnummer?" in again
+
+
+@pytest.mark.parametrize(
+    ("how", "script"),
+    [
+        ("end of input (Ctrl-D)", "Wie viel Prozent der Kosten werden gefördert?"),
+        ("a word", "Was ist förderfähig?\nTschüss\n/start"),
+    ],
+)
+def test_leaving_the_chat_says_goodbye(
+    how: str, script: str, tmp_path: Path, shipped_settings: Settings
+) -> None:
+    shutil.copytree(shipped_settings.index_dir, tmp_path / "index")
+
+    transcript = run_chat(tmp_path, script)  # exits 0, or run_chat fails
+
+    intro, *replies, goodbye = transcript.strip().split("\n\n")
+    assert intro.startswith("KommPräv-Lotse im Terminal"), how
+    assert replies, how  # the question is answered before the chat ends
+    assert goodbye.startswith(GOODBYE), how
+    assert "Willkommen beim KommPräv-Lotsen" not in transcript  # nothing read after "Tschüss"
+
+
+def test_ctrl_c_ends_the_chat_with_a_goodbye(tmp_path: Path, shipped_settings: Settings) -> None:
+    shutil.copytree(shipped_settings.index_dir, tmp_path / "index")
+    chat = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "chat"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env=chat_env(tmp_path),
+    )
+    try:
+        assert chat.stdout is not None and chat.stderr is not None
+        intro = chat.stdout.readline()  # written when the chat starts waiting for input
+        assert intro.startswith("KommPräv-Lotse im Terminal"), chat.stderr.read()[-2000:]
+        chat.send_signal(signal.SIGINT)
+        chat.wait(timeout=60)  # stdin still open: only Ctrl-C can have ended it
+        out, err = chat.stdout.read(), chat.stderr.read()
+    finally:
+        chat.kill()
+        chat.communicate()
+
+    assert chat.returncode == 0, err[-2000:]
+    assert "Bereit." in err and "Traceback" not in err
+    assert GOODBYE in out

@@ -161,7 +161,7 @@ def test_a_stop_signal_mid_update_exits_0_and_loses_nothing(
     erika = TelegramUser(fake, ERIKA)
     _wait_until_long_polling(fake)
     typing = len(fake.calls("sendChatAction"))
-    erika.says("Welche Ausgaben sind förderfähig?", expect="Quelle", wait=False)
+    erika.says("Wie viel Prozent der Kosten werden gefördert?", expect="Quelle", wait=False)
     fake.wait_for_calls("sendChatAction", typing + 1)  # recorded, not answered yet
     assert bot.stop(sig) == 0
 
@@ -176,12 +176,12 @@ def _script(n: int) -> list[Callable[[TelegramUser], None]]:
     """What user n does: questions between the steps of a draft, with values of their own."""
     return [
         lambda u: u.says("/start", expect="Willkommen"),
-        lambda u: u.says("Was ist förderfähig?", expect="Quelle"),
+        lambda u: u.says("Wie viel Prozent der Kosten werden gefördert?", expect="Quelle"),
         lambda u: u.says("/antrag", expect="Datenschutzhinweise"),
         lambda u: u.presses("Verstanden, weiter", expect="Wie heißt die antragstellende"),
         lambda u: u.says(f"Gemeinde Testdorf {n}", expect="Welche Art von Körperschaft"),
         lambda u: u.presses("Gemeinde", expect="In welchem Landkreis"),
-        lambda u: u.says("Wie hoch ist die Förderung?", expect="In welchem Landkreis"),
+        lambda u: u.says("Bis wann muss der Antrag eingegangen sein?", expect="In welchem Landkreis"),
         lambda u: u.says(f"Landkreis {n}", expect="Straße und Hausnummer"),
         lambda u: u.says(f"Hauptstraße {n}", expect="Postleitzahl?"),
         lambda u: u.says(f"0100{n}", expect="Ort?"),

@@ -7,6 +7,8 @@ from pathlib import Path
 import docx
 from fpdf import FPDF
 
+from retrieval import Answer
+
 GUIDELINE_A = """---
 title: RL Alpha
 aliases: [Alpha-Richtlinie]
@@ -78,3 +80,15 @@ def write_docx(path: Path, title: str, sections: list[tuple[str, str]]) -> Path:
         document.add_paragraph(text)
     document.save(str(path))
     return path
+
+
+def cited(answer: Answer) -> Answer:
+    """The answer a user gets to read: the answer itself, or after an ask-back ("Meinen Sie …?")
+    the first suggestion, which is what the user taps when the bot guessed right.
+
+    Index tests check what the index holds and cites; whether the bot asks back first on a
+    two-document test corpus is the decision stage's business (tests/retrieval/test_decide.py).
+    """
+    if answer.kind == "ask_back" and answer.suggestions:
+        return answer.suggestions[0].answer
+    return answer

@@ -10,7 +10,7 @@ import pytest
 from numpy.typing import NDArray
 
 from retrieval import Answerer, E5Embeddings, KnowledgeBase, build_index
-from tests.retrieval.corpus import GUIDELINE_A, GUIDELINE_B, write_pdf
+from tests.retrieval.corpus import GUIDELINE_A, GUIDELINE_B, cited, write_pdf
 
 
 def _knowledge(tmp_path: Path, **files: str) -> tuple[Path, Path]:
@@ -38,7 +38,7 @@ def test_incremental_reindex_after_edit_add_and_delete(
 
     kb = _kb(index, embeddings)
     answerer = Answerer(kb)
-    assert "15. Oktober" in answerer.answer("Bis wann muss der Antrag eingehen?").text
+    assert "15. Oktober" in cited(answerer.answer("Bis wann muss der Antrag eingehen?")).text
 
     (knowledge / "alpha.md").write_text(
         GUIDELINE_A.replace("15. Oktober", "31. Oktober"), encoding="utf-8"
@@ -56,10 +56,10 @@ def test_incremental_reindex_after_edit_add_and_delete(
     assert 0 < edited.embedded < first.embedded
 
     # The running knowledge base picks up the new generation without a restart.
-    answer = answerer.answer("Bis wann muss der Antrag eingehen?")
+    answer = cited(answerer.answer("Bis wann muss der Antrag eingehen?"))
     assert "31. Oktober" in answer.text and "15. Oktober" not in answer.text
     assert {c.document for c in kb.catalog.chunks} == {"RL Alpha", "Merkblatt Kassenprüfung"}
-    pdf_answer = answerer.answer("Wann wird die Kasse geprüft?")
+    pdf_answer = cited(answerer.answer("Wann wird die Kasse geprüft?"))
     assert pdf_answer.sources[0].page == 1
 
 
@@ -91,11 +91,11 @@ def test_crash_during_indexing_leaves_previous_index_usable(
     with pytest.raises(KeyboardInterrupt):
         build_index(knowledge_dir=knowledge, index_dir=index, embeddings=Exploding(embeddings, 2))
 
-    answer = Answerer(_kb(index, embeddings)).answer("Wie hoch ist der Fördersatz?")
+    answer = cited(Answerer(_kb(index, embeddings)).answer("Wie hoch ist der Fördersatz?"))
     assert answer.answered and "90 %" in answer.text
 
     build_index(knowledge_dir=knowledge, index_dir=index, embeddings=embeddings)
-    answer = Answerer(_kb(index, embeddings)).answer("Wie hoch ist der Fördersatz?")
+    answer = cited(Answerer(_kb(index, embeddings)).answer("Wie hoch ist der Fördersatz?"))
     assert "80 %" in answer.text
     assert len(list(index.glob("gen-*"))) == 1  # the half-built generation was cleaned up
 
@@ -121,19 +121,22 @@ def test_two_guidelines_with_conflicting_numbers_stay_apart(
     build_index(knowledge_dir=knowledge, index_dir=index, embeddings=embeddings)
     answerer = Answerer(_kb(index, embeddings))
 
-    beta = answerer.answer("Wie hoch ist der Fördersatz nach der Sportrichtlinie?")
-    assert "50 %" in beta.text and "90 %" not in beta.text
-    assert {s.document for s in beta.sources} == {"RL Beta Sport"}
+    # Every candidate for a question that names the sport guideline comes from it alone.
+    (found,) = answerer.candidates("Wie hoch ist der Fördersatz nach der Sportrichtlinie?")
+    assert found.scope.guidelines == ("RL Beta",)
+    assert "50 %" in found.items[0].text
+    assert not any("90 %" in c.text for c in found.items)
+    assert {s.document for c in found.items for s in c.sources} == {"RL Beta Sport"}
 
-    beta_deadline = answerer.answer("Antragsfrist RL Beta?")
+    beta_deadline = cited(answerer.answer("Antragsfrist RL Beta?"))
     assert "30. September" in beta_deadline.text
     assert {s.document for s in beta_deadline.sources} == {"RL Beta Sport"}
 
-    alpha = answerer.answer("Wie hoch ist der Fördersatz nach der RL Alpha?")
+    alpha = cited(answerer.answer("Wie hoch ist der Fördersatz nach der RL Alpha?"))
     assert "90 %" in alpha.text and "50 %" not in alpha.text
     assert {s.document for s in alpha.sources} == {"RL Alpha"}
 
     # Naming no guideline means the default one, and the source says which.
-    unnamed = answerer.answer("Bis wann muss der Antrag eingehen?")
+    unnamed = cited(answerer.answer("Bis wann muss der Antrag eingehen?"))
     assert "15. Oktober" in unnamed.text
     assert unnamed.sources[0].document == "RL Alpha"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from retrieval import Answerer, E5Embeddings, KnowledgeBase, build_index
-from tests.retrieval.corpus import GUIDELINE_A
+from tests.retrieval.corpus import GUIDELINE_A, cited
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +66,7 @@ def test_index_and_answer_through_a_chroma_server(
         embeddings=embeddings,
         default_guideline="RL Alpha",
     )
-    answer = Answerer(kb).answer("Bis wann muss der Antrag eingehen?")
+    answer = cited(Answerer(kb).answer("Bis wann muss der Antrag eingehen?"))
     assert "15. Oktober" in answer.text
     assert answer.sources[0].document == "RL Alpha"
 
