@@ -126,8 +126,8 @@ def _official_citation(
 ) -> Chunk | None:
     """The official text that covers what a summary answer says, if one is indexed.
 
-    It must state every number of the answer; an answer without numbers needs the search to
-    have found that official passage on its own.
+    It must state the numbers of the answer's lead sentence (the fact asked for); an answer
+    without numbers there needs the search to have found that official passage on its own.
     """
     if (
         chosen.vector is None
@@ -143,7 +143,7 @@ def _official_citation(
     if not official:
         return None
     sims = snapshot.chunk_vectors[official] @ chosen.vector
-    numbers = numbers_in(chosen.text)
+    numbers = numbers_in(re.split(r"(?<=[.!?])\s", chosen.text, maxsplit=1)[0])
     found_ids = {c.key[2:] for c in found.items} if found else set()
     for j in np.argsort(-sims, kind="stable")[:5]:
         chunk = snapshot.chunks[official[int(j)]]

@@ -117,15 +117,16 @@ class Snapshot:
         sport guideline, so "Wer fördert Fanprojekte?" is about that guideline.
         """
         owners: dict[str, set[str]] = {}
-        texts = [(c.guideline, f"{c.heading} {c.text}") for c in self.chunks]
-        texts += [(f.guideline, f.answer) for f in self.faq]
-        for guideline, text in texts:
-            for t in set(tokens(text)):
-                owners.setdefault(t, set()).add(guideline)
+        # Only guideline texts count: general material may mention another programme's topic
+        # ("Fanprojekte fördert die Sportrichtlinie") without covering it.
+        for c in self.chunks:
+            if c.guideline:
+                for t in set(tokens(f"{c.heading} {c.text}")):
+                    owners.setdefault(t, set()).add(c.guideline)
         return {
             t: next(iter(g))
             for t, g in sorted(owners.items())
-            if len(g) == 1 and "" not in g and len(t) >= _TOPIC_MIN_LEN
+            if len(g) == 1 and len(t) >= _TOPIC_MIN_LEN
         }
 
     def scope_for(self, question: str, default: str) -> Scope:
@@ -144,10 +145,15 @@ class Snapshot:
             return Scope(tuple(named), "named")
         known = set(self.guideline_names)
         if len(known) > 1:
-            expanded = set(self.lexical.query_tokens(question)) | stems
-            topics = sorted({self.topic_words[t] for t in expanded if t in self.topic_words})
-            if len(topics) == 1:
-                return Scope((topics[0],), "topic")
+            # The question's own words (not typo or compound expansions): the guideline most of
+            # its specific words belong to, if it beats every other.
+            votes: dict[str, int] = {}
+            for t in stems:
+                if t in self.topic_words:
+                    votes[self.topic_words[t]] = votes.get(self.topic_words[t], 0) + 1
+            ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
+            if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+                return Scope((ranked[0][0],), "topic")
         if default in known or not known:
             return Scope((default,), "default")
         return Scope(tuple(sorted(known)), "default")

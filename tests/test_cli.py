@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli import main
 from bot.settings import Settings
@@ -167,3 +168,35 @@ def test_index_in_a_pipe_says_what_it_is_doing(tmp_path: Path) -> None:
     again = _run(["index"], tmp_path / "data", KNOWLEDGE_DIR=str(knowledge))
     assert again.returncode == 0
     assert again.stderr.splitlines()[-1].startswith("Index ist aktuell")
+
+
+def test_same_answers_under_any_hash_seed(shipped_settings: Settings, tmp_path: Path) -> None:
+    """Three processes with different PYTHONHASHSEED give byte-identical answers and choices."""
+    data = _copy_index(shipped_settings, tmp_path)
+    questions = [
+        q["frage"]
+        for q in yaml.safe_load((ROOT / "bench" / "train_questions.yaml").read_text("utf-8"))
+    ][::6]
+    outputs = []
+    for seed in ("0", "1", "4242"):
+        done = _run(["ask", "--jsonl"], data, "\n".join(questions) + "\n", PYTHONHASHSEED=seed)
+        assert done.returncode == 0, done.stderr
+        rows = [json.loads(line) for line in done.stdout.splitlines()]
+        for row in rows:
+            row.pop("ms")
+        outputs.append(rows)
+    assert len(outputs[0]) == len(questions)
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_ask_jsonl_carries_suggestions_when_it_asks_back(
+    shipped_settings: Settings, tmp_path: Path
+) -> None:
+    data = _copy_index(shipped_settings, tmp_path)
+    done = _run(["ask", "--jsonl"], data, "Was ist förderfähig?\n")
+    row = json.loads(done.stdout)
+    assert row["kind"] == "ask_back" and row["answered"] is False
+    assert 1 <= len(row["suggestions"]) <= 3
+    for suggestion in row["suggestions"]:
+        assert suggestion["question"] and suggestion["answer"]
+        assert suggestion["sources"] and suggestion["sources"][0]["document"]

@@ -181,7 +181,9 @@ def _script(n: int) -> list[Callable[[TelegramUser], None]]:
         lambda u: u.presses("Verstanden, weiter", expect="Wie heißt die antragstellende"),
         lambda u: u.says(f"Gemeinde Testdorf {n}", expect="Welche Art von Körperschaft"),
         lambda u: u.presses("Gemeinde", expect="In welchem Landkreis"),
-        lambda u: u.says("Bis wann muss der Antrag eingegangen sein?", expect="In welchem Landkreis"),
+        lambda u: u.says(
+            "Bis wann muss der Antrag eingegangen sein?", expect="In welchem Landkreis"
+        ),
         lambda u: u.says(f"Landkreis {n}", expect="Straße und Hausnummer"),
         lambda u: u.says(f"Hauptstraße {n}", expect="Postleitzahl?"),
         lambda u: u.says(f"0100{n}", expect="Ort?"),
