@@ -33,6 +33,10 @@ class QuestionAnswerer(Protocol):
         """The cited answer behind a suggestion key; None once the key is unknown."""
         ...
 
+    def document_labels(self) -> list[str]:
+        """Short names of the indexed documents, for the help text."""
+        ...
+
 
 class Offered(BaseModel):
     """One suggestion of an ask-back, as kept in the dialogue state between two actions."""

@@ -182,8 +182,8 @@ class _Turn(Form):
     def command(self, name: str) -> list[Reply]:
         informational: dict[str, Callable[[], list[Reply]]] = {
             "start": lambda: [Reply(texts.GREETING)],
-            "hilfe": lambda: [Reply(texts.HELP)],
-            "help": lambda: [Reply(texts.HELP)],
+            "hilfe": lambda: [Reply(texts.help_text(self.conv.answerer.document_labels()))],
+            "help": lambda: [Reply(texts.help_text(self.conv.answerer.document_labels()))],
             "datenschutz": lambda: [Reply(texts.PRIVACY)],
             "meine_daten": self.my_data,
             "entwurf": self.show_draft,

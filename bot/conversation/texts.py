@@ -18,6 +18,13 @@ GREETING = (
     "Bescheid der Bewilligungsbehörde."
 )
 
+
+def help_text(documents: list[str]) -> str:
+    """The help, naming the documents that are indexed right now."""
+    listed = f" ({', '.join(documents)})" if documents else ""
+    return HELP.replace("aus der Richtlinie.", f"aus den hinterlegten Unterlagen{listed}.")
+
+
 HELP = (
     "So arbeiten Sie mit mir:\n"
     "• Frage eintippen – ich antworte mit Quelle aus der Richtlinie.\n"

@@ -168,3 +168,10 @@ def test_small_grant_asks_for_the_exception_reason(erika: User) -> None:
     erika.says("Ein kleines, aber wichtiges Vorhaben.")
     assert "Geändert" in erika.text()
     assert "Begründung Ausnahme" in erika.text()
+
+
+def test_help_names_the_documents_that_are_indexed(erika: User) -> None:
+    erika.says("/hilfe")
+    text = erika.text()
+    assert "RL KommPräv" in text and "Beccaria-Standards" in text
+    assert "/antrag" in text

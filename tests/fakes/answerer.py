@@ -49,6 +49,9 @@ class PreparedAnswerer:
             return None
         return next((s.answer for s in self._suggestions() if s.key == key), None)
 
+    def document_labels(self) -> list[str]:
+        return ["RL KommPräv", "Beccaria-Standards"]
+
     def forget(self) -> None:
         """The knowledge base changed: no key shown so far resolves any more."""
         self.forgotten = {s.key for s in self._suggestions()}
