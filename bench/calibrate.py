@@ -1,10 +1,11 @@
 """Fit the answer/ask-back/decline model on the TRAIN questions; write retrieval/calibration.json.
 
-Only `bench/dev_questions.yaml` and `bench/train_questions.yaml` are read; the blind sets are
-never touched here. Candidates are labelled automatically: a candidate is right when its answer
-text holds every expected fact of the question (unanswerable questions: none is right; small
-talk: the small-talk candidate is). Folds split the questions (each question text in one fold),
-so the cross-validated figures estimate how the model does on phrasings it has not seen.
+Only the train sets are read (`bench/dev_questions.yaml`, `bench/train_questions.yaml`,
+`bench/train2_questions.yaml`); the blind sets are never touched here. Candidates are labelled
+automatically: a candidate is right when its answer text holds every expected fact of the
+question (unanswerable questions: none is right; small talk: the small-talk candidate is).
+Folds split the questions (each question text in one fold), so the cross-validated figures
+estimate how the model does on phrasings it has not seen.
 
 Run: .venv/bin/python -m bench.calibrate [--data DIR]
 """
@@ -36,7 +37,11 @@ from retrieval.candidates import FEATURES
 from retrieval.evaluation import has_facts, load_questions
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAIN = (ROOT / "bench" / "dev_questions.yaml", ROOT / "bench" / "train_questions.yaml")
+TRAIN = (
+    ROOT / "bench" / "dev_questions.yaml",
+    ROOT / "bench" / "train_questions.yaml",
+    ROOT / "bench" / "train2_questions.yaml",
+)
 FOLDS = 5
 L2_GRID = (0.3, 1.0, 3.0)
 

@@ -26,6 +26,7 @@ BLIND_SETS = ("blind_questions.yaml", "holdout_questions.yaml", "pdf_questions.y
 EVAL_SETS = [
     BENCH / "dev_questions.yaml",
     BENCH / "train_questions.yaml",
+    BENCH / "train2_questions.yaml",
     BENCH / "blind_questions.yaml",
     BENCH / "holdout_questions.yaml",
 ]
