@@ -170,7 +170,9 @@ def _combine(question: str, parts: list[Answer]) -> Answer:
         "\n\n".join(p.text for p in unique),
         sources,
         kind="multi",
-        evidence=tuple(e for p in unique for e in p.evidence),
+        # A declined or ask-back part speaks our own words (with the office's contact from the
+        # settings): they are their own evidence, as the contact is for `with_contact`.
+        evidence=tuple(e for p in unique for e in (p.evidence if p.answered else (p.text,))),
         confidence=min(p.confidence for p in unique),
         parts=tuple(unique),
     )

@@ -110,3 +110,30 @@ def test_uncertain_points_send_the_user_to_the_consultation_with_contact(
     assert "lpr@smi.sachsen.de" in answer.text
     assert len(answer.text) <= 600
     assert not unsupported_numbers(answer.text, answer.evidence)
+
+
+def test_two_questions_in_one_message_get_two_answers(shipped_answerer: Answerer) -> None:
+    answer = shipped_answerer.answer(
+        "Wie viel Prozent der Kosten werden gefördert? Und wer gewinnt die Bundesliga?"
+    )
+    assert answer.kind == "multi" and len(answer.parts) == 2
+    first, second = answer.parts
+    assert first.answered and "90 %" in first.text and first.sources
+    assert not second.answered and "nichts in den Unterlagen" in second.text
+    rendered = answer.render()
+    assert rendered.startswith("1. ") and "\n\n2. " in rendered
+    # The office's phone number in the declined part comes from the settings, not invented.
+    assert not unsupported_numbers(answer.text, answer.evidence)
+
+
+def test_small_talk_gets_a_friendly_reply_not_a_decline(shipped_answerer: Answerer) -> None:
+    for message in ("hallo", "danke!"):
+        answer = shipped_answerer.answer(message)
+        assert answer.kind == "smalltalk", (message, answer)
+        assert "nichts in den Unterlagen" not in answer.text
+
+
+def test_an_english_question_gets_a_german_note(shipped_answerer: Answerer) -> None:
+    answer = shipped_answerer.answer("How much of the project costs can be funded?")
+    assert answer.note
+    assert "Deutsch" in answer.note
