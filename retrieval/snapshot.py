@@ -29,6 +29,7 @@ _GENERIC = frozenset(
 )
 _GUIDELINE_WORD = re.compile(r"\b(richtlinie|frl|rl|forderrichtlinie)\b|richtlinie")
 _GUIDELINE_COMPOUND = re.compile(r"\b\w*richtlinie\w*\b")
+_SUMMARY = re.compile(r"\s*\(Zusammenfassung\)$")
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 OFFICIAL_KINDS = frozenset({"pdf", "docx"})
 # A word found in one guideline's text only routes a question there if it is this specific:
@@ -172,8 +173,13 @@ class Snapshot:
     def document_labels(self) -> list[str]:
         """Short names of what is indexed, for decline and help texts."""
         labels: list[str] = []
-        for doc in sorted(self.documents, key=lambda d: (d.guideline == "", d.title)):
-            label = doc.guideline or doc.title
+
+        # The guidelines themselves first, then what belongs to them, then general material.
+        def order(d: DocumentInfo) -> tuple[bool, bool, str]:
+            return (d.guideline == "", not d.title.startswith(d.guideline), d.title)
+
+        for doc in sorted(self.documents, key=order):
+            label = _SUMMARY.sub("", doc.title)  # "RL KommPräv (Zusammenfassung)" -> "RL KommPräv"
             if label not in labels:
                 labels.append(label)
         return labels

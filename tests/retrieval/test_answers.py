@@ -137,3 +137,14 @@ def test_an_english_question_gets_a_german_note(shipped_answerer: Answerer) -> N
     answer = shipped_answerer.answer("How much of the project costs can be funded?")
     assert answer.note
     assert "Deutsch" in answer.note
+
+
+def test_the_decline_names_every_indexed_document(shipped_answerer: Answerer) -> None:
+    text = shipped_answerer.answer("Was kostet ein Parkausweis in Chemnitz?").text
+    listed = text.split("vorliegen (", 1)[1].split(")", 1)[0]
+    assert listed.split(", ") == [
+        "RL KommPräv",
+        "Hinweisblatt",
+        "ASSKomm und Coaching",
+        "Beccaria-Standards",
+    ]
