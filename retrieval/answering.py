@@ -12,7 +12,7 @@ from typing import Protocol
 
 from retrieval.answers import Answer
 from retrieval.calibration import Calibration
-from retrieval.candidates import Candidate, Candidates, search
+from retrieval.candidates import Candidate, Candidates, candidate_key, search
 from retrieval.compose import Composer
 from retrieval.decide import Decision, decide
 from retrieval.knowledge_base import KnowledgeBase
@@ -88,29 +88,21 @@ class Answerer:
         when the key is unknown (e.g. the knowledge base changed since the button was sent)."""
         snapshot = self.kb.snapshot()
         kind, _, ident = key.partition(":")
-        if kind == "f":
-            entry = next(
-                (f for f in snapshot.faq if f.id == ident or _hashed("f", f.id) == key), None
-            )
-            if entry is None:
-                return None
-            found = self._scored(snapshot, Part(entry.question, True), False)
-            chosen = next(
-                (c for c in found.items if c.key.endswith(entry.id) or c.key == key), None
-            )
-            if chosen is None:
-                return None
-            return self.composer.answer(snapshot, entry.question, chosen, found, None)
-        if kind == "p":
-            chunk = snapshot.chunk_by_id.get(ident)
-            if chunk is None:
-                return None
-            found = self._scored(snapshot, Part(f"{chunk.heading} {chunk.text}", False), False)
-            chosen = next((c for c in found.items if c.key == key), None)
-            if chosen is None:
-                return None
-            return self.composer.answer(snapshot, chunk.heading, chosen, found, None)
-        return None
+        entry = next((f for f in snapshot.faq if candidate_key("f", f.id) == key), None)
+        chunk = snapshot.chunk_by_id.get(ident) if kind == "p" else None
+        if entry is not None:
+            question, part = entry.question, Part(entry.question, True)
+        elif chunk is not None:
+            question, part = chunk.heading, Part(f"{chunk.heading} {chunk.text}", False)
+        else:
+            return None
+        # Searching with the suggestion's own question finds the same candidate again, with
+        # the features and evidence the composer needs.
+        found = self._scored(snapshot, part, False)
+        chosen = next((c for c in found.items if c.key == key), None)
+        if chosen is None:
+            return None
+        return self.composer.answer(snapshot, question, chosen, found, None)
 
     # -- stages ---------------------------------------------------------------------------
     def _scored(self, snapshot: Snapshot, part: Part, english: bool) -> Candidates:
@@ -176,9 +168,3 @@ def _combine(question: str, parts: list[Answer]) -> Answer:
         confidence=min(p.confidence for p in unique),
         parts=tuple(unique),
     )
-
-
-def _hashed(prefix: str, ident: str) -> str:
-    from retrieval.candidates import _key
-
-    return _key(prefix, ident)

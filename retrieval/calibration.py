@@ -147,15 +147,6 @@ def fit_gate(
     return tuple(float(v) for v in w), tuple(float(v) for v in mean), tuple(float(v) for v in std)
 
 
-def _softmax_with_none(scores: Sequence[float]) -> list[float]:
-    if not scores:
-        return []
-    z = np.array(scores, dtype=float)
-    top = max(0.0, float(z.max()))
-    e = np.exp(z - top)
-    return [float(v) for v in e / (np.exp(-top) + e.sum())]
-
-
 # -- fitting -----------------------------------------------------------------------------------
 def fit_weights(
     x: NDArray[np.float64], y: NDArray[np.float64], *, l2: float = 1.0, steps: int = 60
@@ -245,26 +236,6 @@ def fit_model(
         v = 0.999 * v + 0.001 * grad**2
         w += 0.05 * (m / (1 - 0.9**step)) / (np.sqrt(v / (1 - 0.999**step)) + 1e-8)
     return {k: tuple(float(t) for t in w[i]) for i, k in enumerate(kinds)}
-
-
-def fit_pointwise(
-    examples: Sequence[Example], mean: NDArray[np.float64], std: NDArray[np.float64], l2: float
-) -> dict[str, tuple[float, ...]]:
-    """Per-candidate logistic fit (kept to compare with the listwise model)."""
-    weights: dict[str, tuple[float, ...]] = {}
-    for kind in KINDS:
-        rows = [
-            (c.feature_vector(), float(label))
-            for e in examples
-            for c, label in zip(e.candidates, e.labels, strict=True)
-            if c.kind == kind
-        ]
-        if not rows:
-            continue
-        x = (np.array([r[0] for r in rows]) - mean) / std
-        y = np.array([r[1] for r in rows])
-        weights[kind] = tuple(float(v) for v in fit_weights(x, y, l2=l2))
-    return weights
 
 
 # Cost of each outcome; a wrong answer in a funding matter is the worst (a clerk acts on it).

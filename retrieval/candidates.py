@@ -140,7 +140,7 @@ def _faq_candidates(
         page = evidence[0].page if evidence and evidence[0].page else None
         out.append(
             Candidate(
-                key=_key("f", entry.id),
+                key=candidate_key("f", entry.id),
                 kind="faq",
                 title=entry.question,
                 text=entry.answer,
@@ -188,7 +188,7 @@ def _passage_candidates(
         text, best, lead = _extract(snapshot, chunk, topic, vectors)
         out.append(
             Candidate(
-                key=_key("p", chunk.id),
+                key=candidate_key("p", chunk.id),
                 kind="passage",
                 title=f"{chunk.document}: {chunk.heading}",
                 text=text,
@@ -280,7 +280,7 @@ def _smalltalk_candidates(
         return []
     return [
         Candidate(
-            key=_key("s", key),
+            key=candidate_key("s", key),
             kind="smalltalk",
             title=intent.examples[0],
             text=intent.reply,
@@ -334,7 +334,8 @@ def _answer_tokens(text: str) -> frozenset[str]:
     return frozenset(tokens(text))
 
 
-def _key(prefix: str, ident: str) -> str:
+def candidate_key(prefix: str, ident: str) -> str:
+    """Short stable key: "f:<faq id>", hashed when too long for a chat button."""
     key = f"{prefix}:{ident}"
     if len(key) <= 40:
         return key

@@ -45,10 +45,6 @@ class Scope:
     def allows(self, guideline: str) -> bool:
         return guideline == "" or guideline in self.guidelines
 
-    @property
-    def named(self) -> bool:
-        return self.how == "named"
-
 
 class Snapshot:
     """Catalog, lexical indexes and every vector of one generation, for in-memory scoring."""
@@ -63,7 +59,6 @@ class Snapshot:
         self.chunk_by_id = {c.id: c for c in self.chunks}
         self.chunk_pos = {c.id: i for i, c in enumerate(self.chunks)}
         self.faq: tuple[FaqEntry, ...] = tuple(catalog.faq)
-        self.faq_by_id = {f.id: f for f in self.faq}
         self.documents: tuple[DocumentInfo, ...] = tuple(catalog.documents)
         self.doc_kind = {d.title: d.kind for d in self.documents}
         self.lexical = LexicalIndex([f"{c.heading} {c.text}" for c in self.chunks])

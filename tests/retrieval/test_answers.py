@@ -148,3 +148,18 @@ def test_the_decline_names_every_indexed_document(shipped_answerer: Answerer) ->
         "ASSKomm und Coaching",
         "Beccaria-Standards",
     ]
+
+
+def test_a_vague_question_is_asked_back_and_a_tap_gives_the_cited_answer(
+    shipped_answerer: Answerer,
+) -> None:
+    answer = shipped_answerer.answer("Was ist förderfähig?")
+    assert answer.kind == "ask_back" and not answer.answered
+    assert 1 <= len(answer.suggestions) <= 3
+    for suggestion in answer.suggestions:
+        assert len(suggestion.key) <= 40
+        tapped = shipped_answerer.resolve(suggestion.key)
+        assert tapped is not None and tapped.answered and tapped.sources
+        assert tapped.text == suggestion.answer.text
+    assert shipped_answerer.resolve("f:gibt-es-nicht") is None
+    assert shipped_answerer.resolve("p:0000") is None
