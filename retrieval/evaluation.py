@@ -157,7 +157,13 @@ def outcome_of(answer: Answer, q: EvalQuestion) -> str:
         return "nachgefragt"
     if not answer.answered:
         return "zu Unrecht abgelehnt"
-    return "richtig" if has_facts(answer.text, q) else "falsche Antwort"
+    if has_facts(answer.text, q):
+        return "richtig"
+    # Two questions in one, one of them asked back: the missing fact was not stated wrongly,
+    # the user was asked which question was meant.
+    if any(p.kind == "ask_back" for p in answer.parts):
+        return "nachgefragt"
+    return "falsche Antwort"
 
 
 Ranker = Callable[[str], tuple[Answer, list[Source]]]
@@ -187,7 +193,9 @@ def evaluate(name: str, questions: list[EvalQuestion], ask: Ranker) -> EvalResul
             continue
         result.answerable += 1
         if outcome == "nachgefragt":
-            result.ask_right += any(has_facts(s.answer.text, q) for s in answer.suggestions)
+            offered = [*answer.suggestions, *(s for p in answer.parts for s in p.suggestions)]
+            answered = " ".join(p.text for p in answer.parts if p.answered)
+            result.ask_right += any(has_facts(f"{answered} {s.answer.text}", q) for s in offered)
         if outcome != "richtig":
             result.failures.append(f"{outcome}: {q.question} -> {answer.text[:120]!r}")
         rank = next((i for i, s in enumerate(ranked, 1) if _source_matches(s, q)), None)
