@@ -27,11 +27,9 @@ from retrieval.calibration import (
     Calibration,
     Example,
     cross_validated_probabilities,
-    fit_gate,
-    fit_model,
+    fit_calibration,
     outcome,
     pick_thresholds,
-    standardise,
 )
 from retrieval.candidates import FEATURES
 from retrieval.evaluation import has_facts, load_questions
@@ -118,20 +116,12 @@ def _fit(examples: list[Example], skipped: int) -> int:
         results[key] = results.get(key, 0) + 1
     reachable = sum(1 for e in examples if e.answerable and any(e.labels))
     answerable = sum(1 for e in examples if e.answerable)
-    mean, std = standardise(examples)
-    weights = fit_model(examples, mean, std, l2)
-    gate, gate_mean, gate_std = fit_gate(examples, l2)
-    calibration = Calibration(
-        FEATURES,
-        tuple(float(v) for v in mean),
-        tuple(float(v) for v in std),
-        weights,
+    calibration = fit_calibration(
+        examples,
+        l2,
         answer=answer,
         ask=ask,
         close=close,
-        gate=gate,
-        gate_mean=gate_mean,
-        gate_std=gate_std,
         notes={
             "trained_on": [p.name for p in TRAIN],
             "questions": len(examples),

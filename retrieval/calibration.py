@@ -294,6 +294,33 @@ def pick_thresholds(
     return best[1], best[2], best[3], best[0]
 
 
+def fit_calibration(
+    examples: Sequence[Example],
+    l2: float,
+    *,
+    answer: float,
+    ask: float,
+    close: float,
+    notes: dict[str, object] | None = None,
+) -> Calibration:
+    """Both stages fitted on these examples, with the given decision thresholds."""
+    mean, std = standardise(examples)
+    gate, gate_mean, gate_std = fit_gate(examples, l2)
+    return Calibration(
+        FEATURES,
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in std),
+        fit_model(examples, mean, std, l2),
+        answer=answer,
+        ask=ask,
+        close=close,
+        gate=gate,
+        gate_mean=gate_mean,
+        gate_std=gate_std,
+        notes=notes or {},
+    )
+
+
 def cross_validated_probabilities(
     examples: Sequence[Example], *, folds: int, l2: float
 ) -> list[list[float]]:
@@ -303,21 +330,7 @@ def cross_validated_probabilities(
     for fold in range(folds):
         held = {g for i, g in enumerate(groups) if i % folds == fold}
         train = [e for e in examples if e.group not in held]
-        mean, std = standardise(train)
-        weights = fit_model(train, mean, std, l2)
-        gate, gate_mean, gate_std = fit_gate(train, l2)
-        model = Calibration(
-            FEATURES,
-            tuple(mean),
-            tuple(std),
-            weights,
-            answer=1.0,
-            ask=1.0,
-            close=0.0,
-            gate=gate,
-            gate_mean=gate_mean,
-            gate_std=gate_std,
-        )
+        model = fit_calibration(train, l2, answer=1.0, ask=1.0, close=0.0)
         for i, e in enumerate(examples):
             if e.group in held:
                 out[i] = model.probabilities(e.candidates)

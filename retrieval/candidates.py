@@ -3,6 +3,7 @@ every feature the later stages need, so nothing downstream calls back into the i
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Sequence
@@ -339,8 +340,6 @@ def candidate_key(prefix: str, ident: str) -> str:
     key = f"{prefix}:{ident}"
     if len(key) <= 40:
         return key
-    import hashlib
-
     return f"{prefix}:{hashlib.sha1(ident.encode()).hexdigest()[:20]}"
 
 

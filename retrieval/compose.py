@@ -17,7 +17,7 @@ from retrieval.candidates import MAX_ANSWER_CHARS, Candidate, Candidates
 from retrieval.chunking import Chunk
 from retrieval.decide import Decision
 from retrieval.generation import numbers_in
-from retrieval.query import Part
+from retrieval.query import Part, normalise
 from retrieval.snapshot import Snapshot
 
 _POLARITY = re.compile(r"^(?:Ja|Nein)(?:\s*[,.:;–-]\s*(?:aber\s+)?|\s+)", re.IGNORECASE)
@@ -106,8 +106,6 @@ class Composer:
 
 
 def _asks_yes_no(title: str) -> bool:
-    from retrieval.query import normalise
-
     return all(p.yes_no for p in normalise(title).parts)
 
 

@@ -77,11 +77,6 @@ class Query:
     parts: tuple[Part, ...]
     language: str  # "de" or "en"
 
-    @property
-    def text(self) -> str:
-        """The whole message as one question (used when the parts are not separate)."""
-        return self.original
-
 
 def language_of(text: str) -> str:
     """ "en" when English function words clearly outnumber German ones."""

@@ -12,12 +12,10 @@ from retrieval.calibration import (
     Calibration,
     Example,
     cross_validated_probabilities,
-    fit_gate,
-    fit_model,
+    fit_calibration,
     pick_thresholds,
-    standardise,
 )
-from retrieval.candidates import FEATURES, Candidate
+from retrieval.candidates import Candidate
 from retrieval.compose import _lead_with_fact
 
 
@@ -50,21 +48,8 @@ def _examples(n: int = 60) -> list[Example]:
 
 
 def test_the_model_prefers_the_right_candidate_and_doubts_unanswerable_questions() -> None:
+    model = fit_calibration(_examples(), 1.0, answer=0.8, ask=0.4, close=0.0)
     examples = _examples()
-    mean, std = standardise(examples)
-    gate, gate_mean, gate_std = fit_gate(examples, 1.0)
-    model = Calibration(
-        FEATURES,
-        tuple(mean),
-        tuple(std),
-        fit_model(examples, mean, std, 1.0),
-        answer=0.8,
-        ask=0.4,
-        close=0.0,
-        gate=gate,
-        gate_mean=gate_mean,
-        gate_std=gate_std,
-    )
     answerable = model.probabilities(examples[1].candidates)
     assert answerable[0] > 0.8 > answerable[1]
     assert model.probabilities(examples[0].candidates)[0] < 0.4
