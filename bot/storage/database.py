@@ -51,7 +51,7 @@ def migrate(url: str) -> None:
                 connection.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})")
             config = alembic_config()
             config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+            command.upgrade(config, "heads")
     finally:
         engine.dispose()
     log.info("storage.migrated backend=%s", make_url(url).get_backend_name())

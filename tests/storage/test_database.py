@@ -59,7 +59,7 @@ def test_downgrade_to_base_and_back_up(engine: Engine) -> None:
 
     with engine.begin() as connection:
         config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+        command.upgrade(config, "heads")
     assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
 
 
