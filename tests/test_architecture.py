@@ -75,3 +75,43 @@ def test_importing_a_core_package_loads_no_channel_library(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.strip() == ""
+
+
+def _runtime_imports(path: Path, package: str) -> set[str]:
+    """Modules of `package` imported at import time (not under `if TYPE_CHECKING:`)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(package):
+            names.add(node.module)
+            # "from bot.conversation import texts" imports the module bot.conversation.texts
+            names.update(
+                f"{node.module}.{alias.name}"
+                for alias in node.names
+                if (ROOT / node.module.replace(".", "/") / f"{alias.name}.py").exists()
+            )
+        elif isinstance(node, ast.Import):
+            names.update(a.name for a in node.names if a.name.startswith(package))
+    return names
+
+
+@pytest.mark.parametrize("package", ["bot.conversation", "bot.drafts", "bot.storage", "retrieval"])
+def test_no_import_circles_inside_a_package(package: str) -> None:
+    folder = ROOT / package.replace(".", "/")
+    graph = {
+        f"{package}.{p.stem}": _runtime_imports(p, package) - {package}
+        for p in folder.glob("*.py")
+        if p.stem != "__init__"
+    }
+    circles: list[list[str]] = []
+
+    def visit(module: str, path: list[str]) -> None:
+        for target in sorted(graph.get(module, ())):
+            if target in path:
+                circles.append([*path[path.index(target) :], target])
+            elif len(path) < len(graph):
+                visit(target, [*path, target])
+
+    for start in sorted(graph):
+        visit(start, [start])
+    assert circles == []

@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, Protocol
-
-from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from typing import Protocol
 
 from bot.conversation import texts
+from bot.conversation.actions import Forward, encode
 from bot.conversation.messages import Button, Reply
+from bot.conversation.state import Offered
 from retrieval import Answer
 
 log = logging.getLogger(__name__)
 
-LABEL_LIMIT = 40
-"""Characters of a suggestion button: what a phone shows across its width."""
 CALLBACK_LIMIT = 64
 """Bytes of a button's callback data, Telegram's limit."""
-OFFER_KEY = "offered"
-"""Where the dialogue state keeps the suggestions of the latest ask-back (see `take_offer`)."""
 
 
 class QuestionAnswerer(Protocol):
@@ -36,44 +32,6 @@ class QuestionAnswerer(Protocol):
     def document_labels(self) -> list[str]:
         """Short names of the indexed documents, for the help text."""
         ...
-
-
-class Offered(BaseModel):
-    """One suggestion of an ask-back, as kept in the dialogue state between two actions."""
-
-    model_config = ConfigDict(frozen=True)
-
-    key: str
-    question: str
-
-    @property
-    def label(self) -> str:
-        return button_label(self.question)
-
-    @property
-    def callback(self) -> str:
-        return f"s:{self.key}"
-
-
-_OFFER = TypeAdapter(tuple[Offered, ...])
-
-
-def button_label(question: str, limit: int = LABEL_LIMIT) -> str:
-    """The question shortened at a word boundary to fit a phone button, with "…".
-
-    Example: "Dürfen Personalausgaben für eine Präventionskoordination gefördert werden?"
-    (74 characters) -> cut to 39, back to the last space, add "…" ->
-    "Dürfen Personalausgaben für eine…" (33 characters).
-    A single word longer than half the limit is cut inside the word instead.
-    """
-    text = " ".join(question.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space >= limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:-–") + "…"
 
 
 def offered_by(answer: Answer) -> tuple[Offered, ...]:
@@ -109,7 +67,7 @@ def answer_reply(answer: Answer, offered: Sequence[Offered], *, forward: bool) -
         text = f"{text}\n\n{listed}"
     rows = [[Button(item.label, item.callback)] for item in offered]
     if forward:
-        rows.append([Button(texts.FORWARD_LABEL, "forward:yes")])
+        rows.append([Button(texts.FORWARD_LABEL, encode(Forward()))])
     return Reply(text, rows)
 
 
@@ -121,23 +79,3 @@ def typed_pick(text: str, offered: Sequence[Offered]) -> Offered | None:
         if wanted in names:
             return item
     return None
-
-
-def take_offer(pending: dict[str, Any]) -> tuple[Offered, ...]:
-    """Remove the offer from the state and return it: it is valid for the very next action.
-
-    A value the model rejects (written by another version) counts as no offer.
-    """
-    raw = pending.pop(OFFER_KEY, None)
-    if raw is None:
-        return ()
-    try:
-        return _OFFER.validate_python(raw)
-    except ValidationError:
-        return ()
-
-
-def keep_offer(pending: dict[str, Any], offered: Sequence[Offered]) -> None:
-    """Store the offer in the state, so that a typed number or label can pick from it."""
-    if offered:
-        pending[OFFER_KEY] = [item.model_dump() for item in offered]

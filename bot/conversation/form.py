@@ -1,171 +1,252 @@
-"""Asking and answering the form steps: prompts, parsing, branching, edits and the privacy gate."""
+"""The form steps as a dialogue: ask, read the answer, check it at once, write it, move on.
+
+Pure over the state and the store: no session, no clock (today comes in the context).
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import ValidationError
 
 from bot.conversation import texts, views
-from bot.conversation.messages import Button, Reply
-from bot.conversation.steps import BY_KEY, FIRST, Step, match_choice, next_key, short_text
-from bot.drafts import Draft, ParseError
-from bot.storage import DraftRow, DraftStatus, UserRow, users_repo
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from bot.conversation.core import Conversation
+from bot.conversation.actions import Back, Choose, Skip
+from bot.conversation.messages import Reply
+from bot.conversation.prompts import PRIVACY, confirmation, privacy_gate, step_prompt
+from bot.conversation.questions import question
+from bot.conversation.state import AwaitSaveOrAsk, AwaitValue, Editing
+from bot.conversation.steps import BY_KEY, FIRST, Step, match_choice, next_key
+from bot.conversation.turn import Turn
+from bot.drafts import Draft, Finding, ParseError, entry_findings
 
 log = logging.getLogger(__name__)
 
 
-class Form:
-    """The form half of a turn; `_Turn` in core.py provides the state attributes."""
+def ask(turn: Turn, key: str) -> list[Reply]:
+    """Open step `key`; behind the privacy gate when it is the first personal question."""
+    step = BY_KEY[key]
+    state = turn.state
+    if step.personal and not turn.store.privacy_seen():
+        state.step = PRIVACY
+        state.after_privacy = key
+        return [privacy_gate()]
+    state.step = key
+    if state.draft_id is not None and state.editing is None:
+        state.last_step[state.draft_id] = key
+    return [step_prompt(turn, step)]
 
-    PRIVACY = "@datenschutz"
 
-    conv: Conversation
-    session: Session
-    owner_id: int
-    user: UserRow
-    step: str | None
-    draft_id: int | None
-    pending: dict[str, Any]
-
-    def current_draft(self) -> DraftRow | None:
-        raise NotImplementedError
-
-    def save_draft(self, draft: Draft) -> None:
-        raise NotImplementedError
-
-    def summary_reply(self, intro: str) -> Reply:
-        raise NotImplementedError
-
-    def question(self, text: str) -> list[Reply]:
-        raise NotImplementedError
-
-    def first_key(self) -> str:
-        return FIRST
-
-    # -- asking -----------------------------------------------------------------------------
-
-    def ask(self, key: str) -> list[Reply]:
-        """Open step `key`; behind the privacy gate when it is the first personal question."""
-        step = BY_KEY[key]
-        if step.personal and self.user.privacy_seen_at is None:
-            self.step = self.PRIVACY
-            self.pending["after_privacy"] = key
-            return [self.privacy_gate()]
-        self.step = key
-        if self.draft_id is not None:
-            self.pending.setdefault("last_step", {})[str(self.draft_id)] = key
-        return [self.prompt(step)]
-
-    def privacy_gate(self) -> Reply:
-        text = f"{texts.PRIVACY_GATE}\n\n{texts.PRIVACY}"
-        return Reply(text, [[Button(texts.PRIVACY_OK_LABEL, "privacy:ok")]])
-
-    def prompt(self, step: Step) -> Reply:
-        text = f"{step.prompt}\n\n{step.help}" if step.help else step.prompt
-        choices = [Button(c.label, f"a:{step.key}:{i}") for i, c in enumerate(step.choices)]
-        rows = [choices[i : i + 2] for i in range(0, len(choices), 2)]
-        nav = [Button(texts.SKIP_LABEL, f"skip:{step.key}")] if step.skippable else []
-        if self.pending.get("history"):
-            nav.append(Button(texts.BACK_LABEL, f"back:{step.key}"))
-        return Reply(text, [*rows, nav] if nav else rows)
-
-    def reprompt(self, *, intro: bool = False) -> list[Reply]:
-        """The open question again, after something else was answered in between."""
-        if self.step == self.PRIVACY:
-            return (
-                [Reply(texts.PRIVACY_STILL_OPEN), self.privacy_gate()]
-                if intro
-                else [self.privacy_gate()]
-            )
-        if self.step not in BY_KEY:
-            return []
-        prompt = self.prompt(BY_KEY[self.step])
-        return [Reply(texts.STEP_AGAIN), prompt] if intro else [prompt]
-
-    def step_again(self) -> list[Reply]:
-        """The open step after an answered question: a form step with "Zurück zur offenen
-        Frage", the privacy gate as it is (its text already says what is open)."""
-        return self.reprompt(intro=self.step != self.PRIVACY)
-
-    # -- answering --------------------------------------------------------------------------
-
-    def typed_answer(self, text: str) -> list[Reply]:
-        assert self.step is not None
-        step = BY_KEY[self.step]
-        if not step.free_text and looks_like_question(text):
-            value, error = self._parse(step, text)
-            if step.parse is short_text or error is not None:
-                log.info(
-                    "conversation.question_in_step owner_id=%s step=%s", self.owner_id, step.key
-                )
-                return self.question(text)
-        value, error = self._parse(step, text)
-        if error is not None:
-            return [Reply(error), self.prompt(step)]
-        return self.accept(step, value)
-
-    def _parse(self, step: Step, text: str) -> tuple[Any, str | None]:
-        try:
-            return (match_choice(step, text) if step.choices else step.parse(text)), None
-        except ParseError as exc:
-            return None, exc.message
-
-    def accept(self, step: Step, value: Any, *, skipped: bool = False) -> list[Reply]:
-        """Write the answer into the draft and move on; nothing changes if it does not fit."""
-        row = self.current_draft()
-        if row is None or row.id != self.draft_id:
-            self.step = None
-            return [Reply(texts.NO_DRAFT)]
-        if row.status != DraftStatus.ENTWURF:
-            self.step = None
-            return [Reply(texts.ALREADY_SUBMITTED.format(draft_id=row.id, version=row.version))]
-        draft = views.load_draft(row)
-        if not skipped:
-            try:
-                step.apply(draft, value, self.pending)
-                draft = Draft.model_validate(draft.model_dump())
-            except (ValidationError, ValueError) as exc:
-                log.info("conversation.invalid owner_id=%s step=%s", self.owner_id, step.key)
-                return [Reply(_validation_message(exc)), self.prompt(step)]
-            self.save_draft(draft)
-        self.pending.setdefault("history", []).append(step.key)
-        following = next_key(step, draft, value, skipped=skipped)
-        editing = self.pending.get("edit")
-        if editing and (following is None or BY_KEY[following].group != editing):
-            self.pending.pop("edit", None)
-            self.step = None
-            return [self.summary_reply(texts.EDIT_DONE)]
-        if following is None:
-            self.step = None
-            return [self.summary_reply(texts.ALL_ANSWERED)]
-        return self.ask(following)
-
-    def form_button(self, head: str, rest: str) -> list[Reply] | None:
-        """Buttons of the form; None for a button that no longer fits the open step."""
-        if head == "privacy":
-            if self.step != self.PRIVACY:
-                return None
-            self.user = users_repo.mark_privacy_seen(self.session, owner_id=self.owner_id)
-            return self.ask(str(self.pending.pop("after_privacy", FIRST)))
-        key, _, index = rest.partition(":")
-        if key != self.step or key not in BY_KEY:
-            return None
-        step = BY_KEY[key]
-        if head == "a" and index.isdigit() and int(index) < len(step.choices):
-            return self.accept(step, step.choices[int(index)].value)
-        if head == "skip" and step.skippable:
-            return self.accept(step, None, skipped=True)
-        if head == "back" and self.pending.get("history"):
-            return self.ask(self.pending["history"].pop())
+def privacy_ok(turn: Turn) -> list[Reply] | None:
+    if turn.state.step != PRIVACY:
         return None
+    turn.store.mark_privacy_seen()
+    key = turn.state.after_privacy or FIRST
+    turn.state.after_privacy = None
+    return ask(turn, key)
+
+
+def typed(turn: Turn, text: str) -> list[Reply]:
+    """Text at an open step: the answer if it reads as one, else the question it is.
+
+    At a free-text step anything is an answer, so a message that reads like a question is
+    put back to the user: save it, or answer it? Nothing typed is lost either way.
+    """
+    state = turn.state
+    assert state.step is not None
+    step = BY_KEY[state.step]
+    if state.asking:
+        state.asking = False
+        return question(turn, text)
+    if step.text_step:
+        if looks_like_question(text):
+            state.wait_for(AwaitSaveOrAsk(step=step.key, text=text))
+            reply = confirmation(state.awaiting[-1])
+            assert reply is not None
+            return [reply]
+        return _parse_and_accept(turn, step, text)
+    try:
+        match_choice(step, text) if step.choices else step.parse(text)
+    except ParseError as exc:
+        if looks_like_question(text):
+            log.info(
+                "conversation.question_in_step owner_id=%s step=%s", turn.ctx.owner_id, step.key
+            )
+            return question(turn, text)
+        return [Reply(exc.message), step_prompt(turn, step)]
+    shown = step.confirm(text) if step.confirm else None
+    if shown is not None:
+        state.wait_for(AwaitValue(step=step.key, raw=text, shown=shown))
+        reply = confirmation(state.awaiting[-1])
+        assert reply is not None
+        return [reply]
+    return _parse_and_accept(turn, step, text)
+
+
+def _parse_and_accept(turn: Turn, step: Step, text: str) -> list[Reply]:
+    try:
+        value = match_choice(step, text) if step.choices else step.parse(text)
+    except ParseError as exc:
+        return [Reply(exc.message), step_prompt(turn, step)]
+    return accept(turn, step, value)
+
+
+def save_answer(turn: Turn) -> list[Reply] | None:
+    waiting = turn.state.waiting_for("save_or_ask")
+    if not isinstance(waiting, AwaitSaveOrAsk) or waiting.step != turn.state.step:
+        return None
+    turn.state.resolve("save_or_ask")
+    return _parse_and_accept(turn, BY_KEY[waiting.step], waiting.text)
+
+
+def ask_instead(turn: Turn) -> list[Reply] | None:
+    waiting = turn.state.waiting_for("save_or_ask")
+    if not isinstance(waiting, AwaitSaveOrAsk):
+        return None
+    turn.state.resolve("save_or_ask")
+    return question(turn, waiting.text)
+
+
+def ask_mode(turn: Turn) -> list[Reply]:
+    turn.state.asking = True
+    return [Reply(texts.ASK_MODE)]
+
+
+def confirm_value(turn: Turn, yes: bool) -> list[Reply] | None:
+    """ "Ja, 12.500,00 €" takes the loosely typed amount; "Nein" asks the step again."""
+    waiting = turn.state.waiting_for("value")
+    if not isinstance(waiting, AwaitValue) or waiting.step != turn.state.step:
+        return None
+    turn.state.resolve("value")
+    step = BY_KEY[waiting.step]
+    if not yes:
+        return [Reply(texts.CONFIRM_VALUE_AGAIN), step_prompt(turn, step)]
+    return accept(turn, step, step.parse(waiting.raw))
+
+
+def choose(turn: Turn, action: Choose) -> list[Reply] | None:
+    step = _open(turn, action.step)
+    if step is None or not 0 <= action.index < len(step.choices):
+        return None
+    return accept(turn, step, step.choices[action.index].value)
+
+
+def skip(turn: Turn, action: Skip) -> list[Reply] | None:
+    step = _open(turn, action.step)
+    if step is None or not step.skippable:
+        return None
+    return accept(turn, step, None, skipped=True)
+
+
+def back(turn: Turn, action: Back) -> list[Reply] | None:
+    """One step back; while changing an answer, back to the section it came from."""
+    step = _open(turn, action.step)
+    if step is None:
+        return None
+    state = turn.state
+    if state.history:
+        return ask(turn, state.history.pop())
+    if state.editing is not None:
+        return _finish_edit(turn, state.editing, texts.EDIT_LEFT)
+    return None
+
+
+def _open(turn: Turn, key: str) -> Step | None:
+    """The step a button belongs to, if it is still the open one."""
+    return BY_KEY.get(key) if key == turn.state.step else None
+
+
+def accept(turn: Turn, step: Step, value: Any, *, skipped: bool = False) -> list[Reply]:
+    """Check the answer at once, write it, move on; an error leaves the draft unchanged."""
+    state = turn.state
+    record = turn.active()
+    if record is None:
+        state.step = None
+        return [Reply(texts.NO_DRAFT)]
+    if not record.editable:
+        state.step = None
+        return [Reply(texts.ALREADY_SUBMITTED.format(draft_id=record.id, version=record.version))]
+    draft = record.draft.model_copy(deep=True)
+    cursor = state.cursor.model_copy()
+    notes: list[Reply] = []
+    if not skipped:
+        try:
+            step.apply(draft, value, cursor)
+            draft = Draft.model_validate(draft.model_dump())
+        except (ValidationError, ValueError) as exc:
+            log.info("conversation.invalid owner_id=%s step=%s", turn.ctx.owner_id, step.key)
+            return [Reply(_validation_message(exc)), step_prompt(turn, step)]
+        post = (
+            (cursor.year, cursor.personnel)
+            if step.section == "cost_plan" and cursor.year and cursor.personnel is not None
+            else None
+        )
+        findings = entry_findings(draft, step.checks or step.key, today=turn.ctx.today, post=post)
+        errors = [f for f in findings if f.level == "fehler"]
+        if errors:
+            return [Reply(_findings_text(errors, stop=True)), step_prompt(turn, step)]
+        if findings:
+            notes.append(Reply(_findings_text(findings, stop=False)))
+        turn.store.save(record.id, draft)
+        state.cursor = cursor
+    notes += _effects(turn, step, value, draft)
+    state.history.append(step.key)
+    following = next_key(step, draft, value, today=turn.ctx.today, skipped=skipped)
+    editing = state.editing
+    if editing and (
+        editing.single or following is None or not within(BY_KEY[following].group, editing.group)
+    ):
+        return [*notes, *_finish_edit(turn, editing, texts.EDIT_DONE)]
+    if following is None:
+        state.step = None
+        state.history = []
+        return [*notes, *views.overview(turn.active() or record, intro=texts.ALL_ANSWERED)]
+    return [*notes, *ask(turn, following)]
+
+
+def within(group: str, edited: str) -> bool:
+    """ "cost.person" lies within "cost" (adding a year asks for posts too); "costx" does not."""
+    return group == edited or group.startswith(edited + ".")
+
+
+def _finish_edit(turn: Turn, editing: Editing, intro: str) -> list[Reply]:
+    """After a change: that section, not the whole draft (a wall of text on a phone)."""
+    state = turn.state
+    state.editing = None
+    state.history = []
+    state.step = None
+    record = turn.active()
+    if record is None:
+        return [Reply(texts.NO_DRAFT)]
+    return [views.section_view(record, editing.section, intro=intro)]
+
+
+def _effects(turn: Turn, step: Step, value: Any, draft: Draft) -> list[Reply]:
+    """What an answer promises beyond the draft, kept here: a requested appointment."""
+    if step.effect != "appointment" or value is not True:
+        return []
+    ctx = turn.ctx
+    log.info("conversation.appointment_requested owner_id=%s", ctx.owner_id)
+    if not ctx.can_reach_staff:
+        return [
+            Reply(texts.APPOINTMENT_NO_STAFF.format(email=ctx.office_email, phone=ctx.office_phone))
+        ]
+    contact = draft.contact
+    staff = texts.STAFF_APPOINTMENT.format(
+        owner_id=ctx.owner_id,
+        applicant=draft.applicant.name or "–",
+        contact=contact.name or "–",
+        email=contact.email or "–",
+        phone=contact.phone or "–",
+    )
+    return [Reply(texts.APPOINTMENT_SENT), Reply(staff, to_staff=True)]
+
+
+def _findings_text(findings: list[Finding], *, stop: bool) -> str:
+    head = texts.ENTRY_ERROR if stop else texts.ENTRY_WARNING
+    marks = {"fehler": "❌", "warnung": "⚠️", "hinweis": "ℹ️"}
+    return "\n".join([head, *(f"{marks[f.level]} {f.message}" for f in findings)])
 
 
 _QUESTION_START = re.compile(

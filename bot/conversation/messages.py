@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -42,16 +43,36 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file sent with a reply (a draft exported as DOCX or PDF)."""
+
+    filename: str
+    data: bytes
+
+    def as_json(self) -> dict[str, str]:
+        return {"filename": self.filename, "data": base64.b64encode(self.data).decode()}
+
+    @classmethod
+    def from_json(cls, payload: object) -> Attachment | None:
+        if not isinstance(payload, dict):
+            return None
+        return cls(filename=str(payload["filename"]), data=base64.b64decode(payload["data"]))
+
+
+@dataclass(frozen=True)
 class Reply:
     """Plain text (never escaped here: adapters escape) with optional rows of buttons.
 
     `to_staff` marks a notification for the LPR office; adapters send it to the staff chat
-    instead of the user.
+    instead of the user. `dedupe_key` names a message that must reach its chat at most once
+    however often it is produced (e.g. "draft:7:v2" for the notification of a submission).
     """
 
     text: str
     buttons: list[list[Button]] = field(default_factory=list)
     to_staff: bool = False
+    dedupe_key: str | None = None
+    attachment: Attachment | None = None
 
     def as_json(self) -> dict[str, object]:
         """JSON-ready form for an outbox row."""
@@ -59,6 +80,8 @@ class Reply:
             "text": self.text,
             "buttons": [[{"label": b.label, "data": b.data} for b in row] for row in self.buttons],
             "to_staff": self.to_staff,
+            "dedupe_key": self.dedupe_key,
+            "attachment": self.attachment.as_json() if self.attachment else None,
         }
 
     @classmethod
@@ -68,6 +91,11 @@ class Reply:
         buttons = [
             [Button(label=str(b["label"]), data=str(b["data"])) for b in row] for row in rows
         ]
+        key = payload.get("dedupe_key")
         return cls(
-            text=str(payload["text"]), buttons=buttons, to_staff=bool(payload.get("to_staff"))
+            text=str(payload["text"]),
+            buttons=buttons,
+            to_staff=bool(payload.get("to_staff")),
+            dedupe_key=str(key) if key is not None else None,
+            attachment=Attachment.from_json(payload.get("attachment")),
         )

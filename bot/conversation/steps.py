@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from bot.conversation import texts
+from bot.conversation.state import CostCursor
 from bot.drafts import (
     BECCARIA_STEPS,
     ApplicantKind,
@@ -19,18 +20,22 @@ from bot.drafts import (
     PersonnelItem,
     Qualification,
     YearCosts,
-    parse_amount,
+    clean_text,
+    format_amount,
+    format_date,
+    format_share,
     parse_date,
     parse_email,
+    parse_pay_group,
     parse_phone,
     parse_plz,
-    parse_share,
-    parse_tvl_group,
     parse_year,
     parse_yes_no,
+    read_amount,
+    read_share,
 )
+from bot.drafts.rules import submission_window
 
-Pending = dict[str, Any]
 SHORT_LIMIT = 300
 LONG_LIMIT = 3500  # one Telegram message (4096) minus room for the summary around it
 SMALL_GRANT = Decimal("10000")
@@ -42,12 +47,22 @@ class Choice:
     value: Any
 
 
+class Apply(Protocol):
+    """Writes an answer into the draft; `read` gives the value stored there now (or None)."""
+
+    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None: ...
+
+    def read(self, draft: Draft, cursor: CostCursor) -> Any: ...
+
+
 @dataclass(frozen=True)
 class Step:
     """One question. `group` is what an "ändern" button re-asks; `section` groups for the summary.
 
     `branch` picks the next step from the answer (None: the next one in `STEPS` whose `when`
-    holds). Choices become buttons; typed text is matched against their labels or parsed.
+    holds on the draft and today's date). Choices become buttons; typed text is matched
+    against their labels or parsed. `confirm` names the value to confirm when the text was
+    understood only loosely ("20k"). `effect` names what else happens after the answer.
     """
 
     key: str
@@ -56,14 +71,24 @@ class Step:
     label: str
     prompt: str
     parse: Callable[[str], Any]
-    apply: Callable[[Draft, Any, Pending], None]
+    apply: Apply
     help: str = ""
     choices: tuple[Choice, ...] = ()
     skippable: bool = False
     free_text: bool = False
     personal: bool = False
     branch: Callable[[Any], str | None] | None = None
-    when: Callable[[Draft], bool] | None = None
+    when: Callable[[Draft, date], bool] | None = None
+    confirm: Callable[[str], str | None] | None = None
+    show: Callable[[Any], str] | None = None
+    effect: str | None = None
+    checks: str = ""
+    """The field key the entry checks know this answer by (default: `key`)."""
+
+    @property
+    def text_step(self) -> bool:
+        """Any text is a valid answer here, so a typed question is ambiguous."""
+        return self.parse in (short_text, long_text)
 
 
 def short_text(text: str) -> str:
@@ -75,7 +100,7 @@ def long_text(text: str) -> str:
 
 
 def _text(text: str, limit: int) -> str:
-    value = text.strip()
+    value = clean_text(text).strip()
     if not value:
         raise ParseError(texts.REQUIRED)
     if len(value) > limit:
@@ -83,30 +108,70 @@ def _text(text: str, limit: int) -> str:
     return value
 
 
+def amount(text: str) -> Decimal:
+    return read_amount(text).value
+
+
+def share(text: str) -> Decimal:
+    return read_share(text).value
+
+
+def share_to_confirm(text: str) -> str | None:
+    """ "20 Wochenstunden" -> "0,5 Stelle (50 %) bei 40 Wochenstunden Vollzeit" to confirm."""
+    reading = read_share(text)
+    return reading.shown if reading.needs_confirmation else None
+
+
+def amount_to_confirm(text: str) -> str | None:
+    """ "20k" -> "20.000,00 €" (to be confirmed); "20.000" -> None (clear as typed)."""
+    reading = read_amount(text)
+    return reading.shown if reading.needs_confirmation else None
+
+
 YES_NO = (Choice(texts.YES, True), Choice(texts.NO, False))
 
 
-def _set(path: str) -> Callable[[Draft, Any, Pending], None]:
-    """Write the value at a dotted path: _set("applicant.address.plz")."""
-    *parents, leaf = path.split(".")
+class _Set:
+    """Writes the value at a dotted path: _Set("applicant.address.plz")."""
 
-    def apply(draft: Draft, value: Any, _pending: Pending) -> None:
+    def __init__(self, path: str) -> None:
+        *self.parents, self.leaf = path.split(".")
+
+    def _target(self, draft: Draft) -> Any:
         target: Any = draft
-        for name in parents:
+        for name in self.parents:
             target = getattr(target, name)
-        setattr(target, leaf, value)
+            if target is None:
+                return None
+        return target
 
-    return apply
+    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
+        setattr(self._target(draft), self.leaf, value)
+
+    def read(self, draft: Draft, cursor: CostCursor) -> Any:
+        target = self._target(draft)
+        return getattr(target, self.leaf) if target is not None else None
+
+
+class _NoOp:
+    """A yes/no step that only chooses the branch."""
+
+    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
+        return None
+
+    def read(self, draft: Draft, cursor: CostCursor) -> Any:
+        return None
 
 
 def _if(yes: str | None, no: str | None) -> Callable[[Any], str | None]:
     return lambda value: yes if value else no
 
 
-def _year(draft: Draft, pending: Pending) -> YearCosts:
-    year = pending.get("year") or (
-        draft.cost_plan[-1].year if draft.cost_plan else date.today().year
-    )
+def year_costs(draft: Draft, cursor: CostCursor) -> YearCosts:
+    """The year the cost steps write to, created on first use."""
+    year = cursor.year or (draft.cost_plan[-1].year if draft.cost_plan else None)
+    if year is None:
+        raise ValueError("Bitte geben Sie zuerst das Jahr des Ausgabenplans an.")
     for entry in draft.cost_plan:
         if entry.year == year:
             return entry
@@ -114,62 +179,96 @@ def _year(draft: Draft, pending: Pending) -> YearCosts:
     return next(e for e in draft.cost_plan if e.year == year)
 
 
-def _start_year(draft: Draft, value: int, pending: Pending) -> None:
-    pending["year"] = value
-    _year(draft, pending)
+class _StartYear(_NoOp):
+    def __call__(self, draft: Draft, value: int, cursor: CostCursor) -> None:
+        cursor.year = value
+        cursor.personnel = cursor.material = None
+        year_costs(draft, cursor)
 
 
-def _new_person(draft: Draft, value: str, pending: Pending) -> None:
-    _year(draft, pending).personnel.append(PersonnelItem(role=value))
+class _NewPerson(_NoOp):
+    def __call__(self, draft: Draft, value: str, cursor: CostCursor) -> None:
+        items = year_costs(draft, cursor).personnel
+        items.append(PersonnelItem(role=value))
+        cursor.personnel = len(items) - 1
 
 
-def _person(field: str) -> Callable[[Draft, Any, Pending], None]:
-    def apply(draft: Draft, value: Any, pending: Pending) -> None:
-        items = _year(draft, pending).personnel
-        if not items:
-            items.append(PersonnelItem())
-        setattr(items[-1], field, value)
+class _Person:
+    """A field of the post the cursor points at (the one just added, or the one being edited)."""
 
-    return apply
+    def __init__(self, field: str) -> None:
+        self.field = field
+
+    def _item(self, draft: Draft, cursor: CostCursor) -> PersonnelItem | None:
+        items = year_costs(draft, cursor).personnel
+        index = cursor.personnel if cursor.personnel is not None else len(items) - 1
+        return items[index] if 0 <= index < len(items) else None
+
+    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
+        item = self._item(draft, cursor)
+        if item is None:
+            raise ValueError(
+                "Diese Stelle gibt es nicht mehr. Bitte öffnen Sie den Ausgabenplan neu."
+            )
+        setattr(item, self.field, value)
+
+    def read(self, draft: Draft, cursor: CostCursor) -> Any:
+        item = self._item(draft, cursor)
+        return getattr(item, self.field) if item is not None else None
 
 
-def _new_material(draft: Draft, value: str, pending: Pending) -> None:
-    _year(draft, pending).material.append(MaterialItem(item=value))
+class _NewMaterial(_NoOp):
+    def __call__(self, draft: Draft, value: str, cursor: CostCursor) -> None:
+        items = year_costs(draft, cursor).material
+        items.append(MaterialItem(item=value))
+        cursor.material = len(items) - 1
 
 
-def _material_amount(draft: Draft, value: Decimal, pending: Pending) -> None:
-    items = _year(draft, pending).material
-    if not items:
-        items.append(MaterialItem())
-    items[-1].amount = value
+class _Material(_Person):
+    def _item(self, draft: Draft, cursor: CostCursor) -> MaterialItem | None:  # type: ignore[override]
+        items = year_costs(draft, cursor).material
+        index = cursor.material if cursor.material is not None else len(items) - 1
+        return items[index] if 0 <= index < len(items) else None
 
 
-def _forwarding(draft: Draft, value: bool, _pending: Pending) -> None:
-    draft.project.forwarding = (draft.project.forwarding or Forwarding()) if value else None
+class _Forwarding(_NoOp):
+    def __call__(self, draft: Draft, value: bool, cursor: CostCursor) -> None:
+        draft.project.forwarding = (draft.project.forwarding or Forwarding()) if value else None
 
 
-def _forwarding_field(field: str) -> Callable[[Draft, Any, Pending], None]:
-    def apply(draft: Draft, value: Any, _pending: Pending) -> None:
+class _ForwardingField(_Set):
+    def __init__(self, field: str) -> None:
+        super().__init__(f"project.forwarding.{field}")
+
+    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
         if draft.project.forwarding is None:
             draft.project.forwarding = Forwarding()
-        setattr(draft.project.forwarding, field, value)
-
-    return apply
+        super().__call__(draft, value, cursor)
 
 
-def _held(draft: Draft, value: bool, _pending: Pending) -> None:
-    if not value:
-        draft.consultation.held_on = None
+class _Held(_NoOp):
+    def __call__(self, draft: Draft, value: bool, cursor: CostCursor) -> None:
+        if not value:
+            draft.consultation.held_on = None
 
 
-def _held_on(draft: Draft, value: date, _pending: Pending) -> None:
-    draft.consultation.held_on = value
-    draft.consultation.requested = None
+class _HeldOn(_Set):
+    def __init__(self) -> None:
+        super().__init__("consultation.held_on")
+
+    def __call__(self, draft: Draft, value: date, cursor: CostCursor) -> None:
+        draft.consultation.held_on = value
+        draft.consultation.requested = None
 
 
-def _small_grant(draft: Draft) -> bool:
+def _small_grant(draft: Draft, _today: date) -> bool:
     grant = draft.financing.grant
     return grant is not None and grant <= SMALL_GRANT
+
+
+def _late(draft: Draft, today: date) -> bool:
+    """The planned submission is after the deadline but still possible with a reason."""
+    return any(f.code == "submission_late" for f in submission_window(draft, today))
 
 
 def _beccaria_steps() -> list[Step]:
@@ -182,7 +281,7 @@ def _beccaria_steps() -> list[Step]:
             prompt=f"Projektbeschreibung, {s.title}. Beschreiben Sie in eigenen Worten:",
             help="\n".join(f"• {q}" for q in s.questions),
             parse=long_text,
-            apply=_set(f"description.{s.key}"),
+            apply=_Set(f"description.{s.key}"),
             skippable=True,
             free_text=True,
         )
@@ -192,110 +291,114 @@ def _beccaria_steps() -> list[Step]:
 
 def _amount_step(key: str, label: str, prompt: str, **kw: Any) -> Step:
     return Step(key=key, section="financing", group=key, label=label, prompt=prompt,
-                parse=parse_amount, apply=_set(key), **kw)  # fmt: skip
+                parse=amount, apply=_Set(key), confirm=amount_to_confirm, **kw)  # fmt: skip
 
 
 STEPS: list[Step] = [
     Step("applicant.name", "applicant", "applicant.name", "Name",
          "Wie heißt die antragstellende Kommune oder Körperschaft?", short_text,
-         _set("applicant.name"), personal=True),
+         _Set("applicant.name"), personal=True),
     Step("applicant.kind", "applicant", "applicant.kind", "Art",
-         "Welche Art von Körperschaft ist das?", str, _set("applicant.kind"),
+         "Welche Art von Körperschaft ist das?", str, _Set("applicant.kind"),
          choices=tuple(Choice(k.value, k) for k in ApplicantKind)),
     Step("applicant.landkreis", "applicant", "applicant.landkreis", "Landkreis",
          "In welchem Landkreis liegt sie? (Bei kreisfreien Städten: „kreisfrei“)", short_text,
-         _set("applicant.landkreis")),
+         _Set("applicant.landkreis")),
     Step("applicant.street", "applicant", "applicant.address", "Anschrift",
-         "Anschrift: Straße und Hausnummer?", short_text, _set("applicant.address.street")),
+         "Anschrift: Straße und Hausnummer?", short_text, _Set("applicant.address.street")),
     Step("applicant.plz", "applicant", "applicant.address", "Anschrift",
-         "Postleitzahl?", parse_plz, _set("applicant.address.plz")),
+         "Postleitzahl?", parse_plz, _Set("applicant.address.plz")),
     Step("applicant.city", "applicant", "applicant.address", "Anschrift",
-         "Ort?", short_text, _set("applicant.address.city")),
+         "Ort?", short_text, _Set("applicant.address.city")),
     Step("contact.name", "contact", "contact.name", "Name",
          "Wer ist Ansprechperson für den Antrag? (Vor- und Nachname)", short_text,
-         _set("contact.name"), personal=True),
+         _Set("contact.name"), personal=True),
     Step("contact.function", "contact", "contact.function", "Funktion",
          "Welche Funktion hat die Ansprechperson (z. B. Sachgebietsleitung Ordnungsamt)?",
-         short_text, _set("contact.function")),
+         short_text, _Set("contact.function")),
     Step("contact.email", "contact", "contact.email", "E-Mail",
-         "E-Mail-Adresse der Ansprechperson?", parse_email, _set("contact.email")),
+         "E-Mail-Adresse der Ansprechperson?", parse_email, _Set("contact.email")),
     Step("contact.phone", "contact", "contact.phone", "Telefon",
-         "Telefonnummer der Ansprechperson?", parse_phone, _set("contact.phone")),
+         "Telefonnummer der Ansprechperson?", parse_phone, _Set("contact.phone")),
     Step("consultation.held", "consultation", "consultation", "Beratung",
          "Hat die Pflichtberatung durch die Geschäftsstelle des Landespräventionsrates schon "
-         "stattgefunden?", parse_yes_no, _held, choices=YES_NO,
+         "stattgefunden?", parse_yes_no, _Held(), choices=YES_NO,
          help="Vor jedem Antrag ist eine Beratung durch die Geschäftsstelle vorgeschrieben.",
          branch=_if("consultation.date", "consultation.request")),
     Step("consultation.date", "consultation", "consultation", "Beratung",
-         "An welchem Tag war die Beratung?", parse_date, _held_on,
+         "An welchem Tag war die Beratung?", parse_date, _HeldOn(),
          branch=lambda _v: "project.title"),
     Step("consultation.request", "consultation", "consultation", "Beratung",
          "Möchten Sie einen Beratungstermin anfragen? Die Geschäftsstelle meldet sich dann.",
-         parse_yes_no, _set("consultation.requested"), choices=YES_NO),
+         parse_yes_no, _Set("consultation.requested"), choices=YES_NO,
+         effect="appointment"),
     Step("project.title", "project", "project.title", "Titel",
-         "Wie lautet der Titel des Vorhabens?", short_text, _set("project.title")),
+         "Wie lautet der Titel des Vorhabens?", short_text, _Set("project.title")),
     Step("project.place", "project", "project.place", "Ort",
-         "Wo findet das Vorhaben statt (Ort, Stadtteil)?", short_text, _set("project.place")),
+         "Wo findet das Vorhaben statt (Ort, Stadtteil)?", short_text, _Set("project.place")),
     Step("project.in_saxony", "project", "project.in_saxony", "In Sachsen",
-         "Wird das Vorhaben in Sachsen durchgeführt?", parse_yes_no, _set("project.in_saxony"),
+         "Wird das Vorhaben in Sachsen durchgeführt?", parse_yes_no, _Set("project.in_saxony"),
          choices=YES_NO),
     Step("project.start", "project", "project.start", "Beginn",
          "Wann soll das Vorhaben beginnen? (z. B. 01.03.2027)", parse_date,
-         _set("project.start")),
+         _Set("project.start")),
     Step("project.end", "project", "project.end", "Ende",
-         "Wann soll es enden?", parse_date, _set("project.end")),
+         "Wann soll es enden?", parse_date, _Set("project.end")),
     Step("project.kpr", "project", "project.kpr", "Beteiligung KPR",
          "Wie ist der Kommunale Präventionsrat (KPR) beteiligt?", short_text,
-         _set("project.kpr_involvement"), skippable=True,
+         _Set("project.kpr_involvement"), skippable=True,
          help="Vorhaben, die ein Gremium vor Ort plant und umsetzt, haben Vorrang."),
     Step("project.partners", "project", "project.partners", "Partner",
          "Welche Kooperationspartner wirken mit (z. B. Polizei, Schulen, Vereine)?", short_text,
-         _set("project.partners"), skippable=True),
+         _Set("project.partners"), skippable=True),
     Step("project.forwarding", "project", "project.forwarding", "Weiterleitung",
          "Soll ein Teil der Zuwendung an einen Dritten (z. B. einen Verein) weitergeleitet "
-         "werden?", parse_yes_no, _forwarding, choices=YES_NO,
+         "werden?", parse_yes_no, _Forwarding(), choices=YES_NO,
          branch=_if("project.forwarding_recipient", "description.step1")),
     Step("project.forwarding_recipient", "project", "project.forwarding", "Weiterleitung",
          "An wen wird weitergeleitet (Name des Empfängers)?", short_text,
-         _forwarding_field("recipient")),
+         _ForwardingField("recipient")),
     Step("project.forwarding_amount", "project", "project.forwarding", "Weiterleitung",
-         "Welcher Betrag wird weitergeleitet? (z. B. 5.000)", parse_amount,
-         _forwarding_field("amount")),
+         "Welcher Betrag wird weitergeleitet? (z. B. 5.000)", amount,
+         _ForwardingField("amount"), confirm=amount_to_confirm),
     *_beccaria_steps(),
     Step("cost.year", "cost_plan", "cost", "Ausgabenplan",
          "Ausgabenplan: Für welches Jahr erfassen wir die Ausgaben? (z. B. 2027)", parse_year,
-         _start_year),
+         _StartYear()),
     Step("cost.has_personnel", "cost_plan", "cost", "Ausgabenplan",
-         "Sind in diesem Jahr Personalausgaben geplant?", parse_yes_no, lambda *_: None,
+         "Sind in diesem Jahr Personalausgaben geplant?", parse_yes_no, _NoOp(),
          choices=YES_NO, branch=_if("cost.role", "cost.has_material")),
-    Step("cost.role", "cost_plan", "cost", "Ausgabenplan",
-         "Bezeichnung der Stelle (z. B. Präventionskoordination)?", short_text, _new_person),
-    Step("cost.qualification", "cost_plan", "cost", "Ausgabenplan",
-         "Welche Qualifikation verlangt die Stelle?", str, _person("qualification"),
+    Step("cost.role", "cost_plan", "cost.person", "Ausgabenplan",
+         "Bezeichnung der Stelle (z. B. Präventionskoordination)?", short_text, _NewPerson()),
+    Step("cost.qualification", "cost_plan", "cost.person", "Ausgabenplan",
+         "Welche Qualifikation verlangt die Stelle?", str, _Person("qualification"),
          choices=tuple(Choice(q.value, q) for q in Qualification)),
-    Step("cost.tvl", "cost_plan", "cost", "Ausgabenplan",
-         "In welche TV-L-Entgeltgruppe ist die Stelle eingruppiert? (z. B. EG 11)",
-         parse_tvl_group, _person("tvl_group")),
-    Step("cost.share", "cost_plan", "cost", "Ausgabenplan",
-         "Welcher Stellenanteil? (z. B. 0,5 oder 50 %)", parse_share, _person("share")),
-    Step("cost.amount", "cost_plan", "cost", "Ausgabenplan",
-         "Personalausgaben für diese Stelle in diesem Jahr, in Euro?", parse_amount,
-         _person("amount")),
+    Step("cost.tvl", "cost_plan", "cost.person", "Ausgabenplan",
+         "In welche Entgeltgruppe ist die Stelle eingruppiert? (z. B. EG 11 nach TV-L oder "
+         "S 11b nach TVöD SuE)",
+         parse_pay_group, _Person("pay_group")),
+    Step("cost.share", "cost_plan", "cost.person", "Ausgabenplan",
+         "Welcher Stellenanteil? (z. B. 0,5 oder 50 %)", share, _Person("share"),
+         show=format_share, confirm=share_to_confirm),
+    Step("cost.amount", "cost_plan", "cost.person", "Ausgabenplan",
+         "Personalausgaben für diese Stelle in diesem Jahr, in Euro?", amount,
+         _Person("amount"), confirm=amount_to_confirm),
     Step("cost.more_personnel", "cost_plan", "cost", "Ausgabenplan",
-         "Weitere Stelle in diesem Jahr?", parse_yes_no, lambda *_: None, choices=YES_NO,
+         "Weitere Stelle in diesem Jahr?", parse_yes_no, _NoOp(), choices=YES_NO,
          branch=_if("cost.role", "cost.has_material")),
     Step("cost.has_material", "cost_plan", "cost", "Ausgabenplan",
-         "Sind in diesem Jahr Sachausgaben geplant?", parse_yes_no, lambda *_: None,
+         "Sind in diesem Jahr Sachausgaben geplant?", parse_yes_no, _NoOp(),
          choices=YES_NO, branch=_if("cost.item", "cost.more_years")),
-    Step("cost.item", "cost_plan", "cost", "Ausgabenplan",
-         "Wofür ist die Sachausgabe (z. B. Honorare Workshops)?", short_text, _new_material),
-    Step("cost.item_amount", "cost_plan", "cost", "Ausgabenplan",
-         "Betrag dieses Postens in Euro?", parse_amount, _material_amount),
+    Step("cost.item", "cost_plan", "cost.material", "Ausgabenplan",
+         "Wofür ist die Sachausgabe (z. B. Honorare Workshops)?", short_text, _NewMaterial()),
+    Step("cost.item_amount", "cost_plan", "cost.material", "Ausgabenplan",
+         "Betrag dieses Postens in Euro?", amount, _Material("amount"),
+         confirm=amount_to_confirm),
     Step("cost.more_material", "cost_plan", "cost", "Ausgabenplan",
-         "Weiterer Posten in diesem Jahr?", parse_yes_no, lambda *_: None, choices=YES_NO,
+         "Weiterer Posten in diesem Jahr?", parse_yes_no, _NoOp(), choices=YES_NO,
          branch=_if("cost.item", "cost.more_years")),
     Step("cost.more_years", "cost_plan", "cost", "Ausgabenplan",
-         "Läuft das Vorhaben auch in einem weiteren Jahr?", parse_yes_no, lambda *_: None,
+         "Läuft das Vorhaben auch in einem weiteren Jahr?", parse_yes_no, _NoOp(),
          choices=YES_NO, branch=_if("cost.year", "financing.own_money")),
     _amount_step("financing.own_money", "Eigenmittel",
                  "Finanzierung: Wie viel Eigenmittel (Geld) bringen Sie ein? (0, wenn keine)"),
@@ -303,17 +406,61 @@ STEPS: list[Step] = [
                  "Wie hoch ist die bewertete Eigenleistung (z. B. Arbeitszeit, Räume)?"),
     _amount_step("financing.third_party", "Drittmittel", "Wie viel Drittmittel erhalten Sie?"),
     Step("financing.grant", "financing", "financing.grant", "Zuwendung",
-         "Welche Zuwendung beantragen Sie?", parse_amount, _set("financing.grant")),
+         "Welche Zuwendung beantragen Sie?", amount, _Set("financing.grant"),
+         confirm=amount_to_confirm),
     Step("exception_reason", "financing", "financing.grant", "Zuwendung",
          "Die Zuwendung liegt bei höchstens 10.000 €. Warum soll das Vorhaben ausnahmsweise "
-         "trotzdem gefördert werden?", long_text, _set("exception_reason"),
+         "trotzdem gefördert werden?", long_text, _Set("exception_reason"),
          when=_small_grant),
+    Step("input_tax_deduction", "financing", "input_tax_deduction", "Vorsteuerabzug",
+         "Ist die Kommune für dieses Vorhaben zum Vorsteuerabzug berechtigt?", parse_yes_no,
+         _Set("input_tax_deduction"), choices=YES_NO,
+         help="Wer die Vorsteuer abziehen kann, plant die Ausgaben ohne Umsatzsteuer (netto)."),
     Step("already_begun", "project", "already_begun", "Schon begonnen",
          "Haben Sie mit dem Vorhaben schon begonnen (z. B. Verträge geschlossen)?",
-         parse_yes_no, _set("already_begun"), choices=YES_NO),
+         parse_yes_no, _Set("already_begun"), choices=YES_NO),
+    Step("planned_submission", "project", "planned_submission", "Antragseingang",
+         "Wann wollen Sie den förmlichen Antrag bei der Bewilligungsbehörde einreichen? "
+         "(Datum, z. B. 30.09.2026)", parse_date, _Set("planned_submission"), skippable=True,
+         help="Danach richtet sich die Prüfung der Antragsfrist. Ohne Angabe rechne ich mit "
+         "dem heutigen Tag."),
+    Step("late_reason", "project", "planned_submission", "Antragseingang",
+         "Dieser Termin liegt nach der Antragsfrist. Warum kann der Antrag nicht "
+         "fristgerecht eingehen?", long_text, _Set("late_reason"), when=_late,
+         help="Ein späterer Antrag geht nur im begründeten Einzelfall, spätestens sechs Wochen "
+         "vor Projektbeginn."),
 ]  # fmt: skip
 
-BY_KEY: dict[str, Step] = {s.key: s for s in STEPS}
+
+def _edit_step(
+    key: str, label: str, prompt: str, parse: Callable[[str], Any], apply: Apply, **kw: Any
+) -> Step:
+    return Step(key=key, section="cost_plan", group="cost.edit", label=label, prompt=prompt,
+                parse=parse, apply=apply, **kw)  # fmt: skip
+
+
+EDIT_STEPS: dict[str, Step] = {s.key: s for s in [
+    _edit_step("cost.edit_role", "Bezeichnung", "Neue Bezeichnung der Stelle?", short_text,
+               _Person("role")),
+    _edit_step("cost.edit_qualification", "Qualifikation", "Welche Qualifikation verlangt die "
+               "Stelle?", str, _Person("qualification"),
+               choices=tuple(Choice(q.value, q) for q in Qualification),
+               checks="cost.qualification"),
+    _edit_step("cost.edit_pay_group", "Entgeltgruppe", "Welche Entgeltgruppe? (z. B. EG 11 "
+               "oder S 11b)", parse_pay_group, _Person("pay_group"), checks="cost.pay_group"),
+    _edit_step("cost.edit_share", "Stellenanteil", "Welcher Stellenanteil? (z. B. 0,5, 50 % "
+               "oder halbe Stelle)", share, _Person("share"), show=format_share,
+               confirm=share_to_confirm),
+    _edit_step("cost.edit_amount", "Betrag", "Personalausgaben für diese Stelle in diesem "
+               "Jahr, in Euro?", amount, _Person("amount"), confirm=amount_to_confirm),
+    _edit_step("cost.edit_item", "Bezeichnung", "Wofür ist die Sachausgabe?", short_text,
+               _Material("item")),
+    _edit_step("cost.edit_item_amount", "Betrag", "Betrag dieses Postens in Euro?", amount,
+               _Material("amount"), confirm=amount_to_confirm),
+]}  # fmt: skip
+"""Steps that change one field of an existing cost item; never part of the dialogue order."""
+
+BY_KEY: dict[str, Step] = {s.key: s for s in [*STEPS, *EDIT_STEPS.values()]}
 FIRST = STEPS[0].key
 
 SECTIONS: dict[str, str] = {
@@ -327,16 +474,37 @@ SECTIONS: dict[str, str] = {
 }
 
 
-def next_key(step: Step, draft: Draft, value: Any, *, skipped: bool = False) -> str | None:
+def next_key(
+    step: Step, draft: Draft, value: Any, *, today: date, skipped: bool = False
+) -> str | None:
     """The step after `step` once `value` was applied; None when the form is done."""
+    if step not in STEPS:
+        return None
     target = step.branch(value) if step.branch and not skipped else None
     index = STEPS.index(BY_KEY[target]) if target else STEPS.index(step) + 1
     while index < len(STEPS):
         candidate = STEPS[index]
-        if candidate.when is None or candidate.when(draft):
+        if candidate.when is None or candidate.when(draft, today):
             return candidate.key
         index += 1
     return None
+
+
+def display(value: Any, step: Step | None = None) -> str:
+    """A stored value as the user typed it: 12.500,00 €, 01.03.2027, Ja."""
+    if step is not None and step.show is not None:
+        return step.show(value)
+    if isinstance(value, bool):
+        return texts.YES if value else texts.NO
+    if isinstance(value, Decimal):
+        return format_amount(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return str(getattr(value, "value", value))
+
+
+def first_step_of(group: str) -> Step | None:
+    return next((s for s in STEPS if s.group == group), None)
 
 
 def groups_of(section: str) -> list[Step]:

@@ -30,6 +30,8 @@ HELP = (
     "• Frage eintippen – ich antworte mit Quelle aus der Richtlinie.\n"
     "/antrag – Antragsentwurf beginnen oder fortsetzen\n"
     "/entwurf – bisherige Angaben ansehen und ändern\n"
+    "/entwuerfe – alle Ihre Entwürfe, zwischen ihnen wechseln\n"
+    "/export – Entwurf als Word- oder PDF-Datei\n"
     "/pruefen – Vorprüfung: was fehlt noch, was verstößt gegen Regeln?\n"
     "/einreichen – Entwurf an die Geschäftsstelle übergeben\n"
     "/abbrechen – aktuelle Frage verlassen (der Entwurf bleibt gespeichert)\n"
@@ -119,8 +121,6 @@ CHOOSE_FIELD = "Welche Angabe im Abschnitt „{section}“ möchten Sie ändern?
 CHECK_LABEL = "Vorprüfung"
 SUBMIT_LABEL = "Einreichen"
 SUMMARY_LABEL = "Zur Übersicht"
-REDO_COSTS_LABEL = "Ausgabenplan neu erfassen"
-REDO_COSTS = "Der Ausgabenplan wird neu erfasst; die bisherigen Posten werden ersetzt."
 NEW_VERSION = (
     "Ihr Entwurf war bereits eingereicht. Ihre Änderung beginnt Version {version}; die "
     "eingereichte Fassung bleibt unverändert bei der Geschäftsstelle. Reichen Sie die neue "
@@ -128,9 +128,11 @@ NEW_VERSION = (
 )
 
 SUBMIT_CONFIRM = (
-    "Bitte prüfen Sie vor der Übergabe an die Geschäftsstelle LPR:\n\n{summary}\n\n{report}\n"
-    "Soll ich Version {version} jetzt einreichen? Danach ist diese Fassung eingefroren; "
-    "Änderungen ergeben eine neue Version."
+    "Übergabe an die Geschäftsstelle LPR – {summary}\n\n{report}\n"
+    "Wichtig: Damit übergeben Sie den Entwurf der Geschäftsstelle für die vorgeschriebene "
+    "Beratung. Das ist noch nicht der förmliche Antrag; den stellen Sie danach bei der "
+    "Bewilligungsbehörde. Version {version} wird mit der Übergabe eingefroren; Änderungen "
+    "ergeben eine neue Version."
 )
 SUBMIT_NOT_READY = (
     "Hinweis: Die Vorprüfung zeigt noch offene Punkte. Sie können trotzdem einreichen – die "
@@ -140,8 +142,9 @@ SUBMIT_YES = "Ja, einreichen"
 SUBMIT_NO = "Nein, noch nicht"
 SUBMIT_CANCELLED = "Nicht eingereicht. Ihr Entwurf bleibt unverändert gespeichert."
 SUBMITTED = (
-    "Eingereicht: Entwurf Nr. {draft_id}, Version {version}. Die Geschäftsstelle LPR ist "
-    "informiert und meldet sich bei Ihnen. Sie können den Entwurf weiter mit /entwurf ansehen."
+    "Eingereicht: Entwurf Nr. {draft_id}, Version {version} ist bei der Geschäftsstelle LPR "
+    "zur Beratung. Sie meldet sich bei Ihnen. Den förmlichen Antrag stellen Sie danach bei der "
+    "Bewilligungsbehörde. Den Entwurf sehen Sie weiter mit /entwurf."
 )
 ALREADY_SUBMITTED = (
     "Entwurf Nr. {draft_id} ist bereits eingereicht (Version {version}). Wenn Sie etwas ändern, "
@@ -189,6 +192,8 @@ COMMAND_MENU = {
     "entwurf": "Bisherige Angaben ansehen und ändern",
     "pruefen": "Vorprüfung des Entwurfs",
     "einreichen": "Entwurf an die Geschäftsstelle übergeben",
+    "entwuerfe": "Alle meine Entwürfe",
+    "export": "Entwurf als Word- oder PDF-Datei",
     "abbrechen": "Aktuelle Frage verlassen",
     "meine_daten": "Alles, was über mich gespeichert ist",
     "loeschen": "Alle meine Daten löschen",
@@ -211,3 +216,91 @@ STAFF_QUESTION = (
     "die die Unterlagen nicht beantworten:\n\n{question}\n\nAntwort an: {reply_to}"
 )
 SUGGESTION_STALE = "Diese Auswahl ist nicht mehr aktuell. Bitte stellen Sie Ihre Frage noch einmal."
+
+# Delivery (Telegram): a start-up warning for the operator, and a truthful confirmation for
+# the applicant when no staff chat is configured.
+STAFF_CHAT_MISSING = (
+    "STAFF_CHAT_ID ist nicht gesetzt: eingereichte Entwürfe und weitergeleitete Fragen "
+    "erreichen niemanden in der Geschäftsstelle. Tragen Sie die Chat-ID der Gruppe der "
+    "Geschäftsstelle in .env ein (STAFF_CHAT_ID=-100…) und starten Sie den Bot neu."
+)
+SUBMITTED_OFFICE_NOT_INFORMED = (
+    "Eingereicht: Entwurf Nr. {draft_id}, Version {version}. Die Geschäftsstelle LPR wird "
+    "von diesem Bot derzeit nicht automatisch benachrichtigt. Bitte senden Sie ihr Ihren "
+    "Entwurf selbst, an {email} (Tel. {phone}). Sie können den Entwurf weiter mit /entwurf "
+    "ansehen."
+)
+
+# The dialogue: changing answers, confirmations, cost items, several drafts, export.
+CURRENT_VALUE = "Bisher gespeichert: {value}"
+ASK_MODE_LABEL = "Frage stellen"
+ASK_MODE = "Bitte schreiben Sie Ihre Frage. Danach geht es mit der offenen Frage weiter."
+SUBMIT_STILL_OPEN = "Soll ich Version {version} jetzt an die Geschäftsstelle übergeben?"
+RESUME_STILL_OPEN = "Mit Entwurf Nr. {draft_id} weitermachen oder einen neuen beginnen?"
+CONFIRM_VALUE = "Habe ich das richtig verstanden: {value}?"
+CONFIRM_VALUE_YES = "Ja, {value}"
+CONFIRM_VALUE_NO = "Nein, neu eingeben"
+CONFIRM_VALUE_AGAIN = "Gut, dann geben Sie es bitte noch einmal ein."
+SAVE_OR_ASK = "„{text}“ – soll ich das als Antwort speichern oder als Frage beantworten?"
+SAVE_LABEL = "Als Antwort speichern"
+ASK_LABEL = "Als Frage beantworten"
+EDIT_LEFT = "Nichts geändert."
+ENTRY_ERROR = "Das kann ich so nicht übernehmen:"
+ENTRY_WARNING = "Übernommen. Bitte beachten Sie:"
+APPOINTMENT_SENT = (
+    "Ihre Terminanfrage ist an die Geschäftsstelle des Landespräventionsrates gegangen. Sie "
+    "meldet sich bei der Ansprechperson aus Ihrem Entwurf."
+)
+APPOINTMENT_NO_STAFF = (
+    "Ich kann Ihre Terminanfrage derzeit nicht automatisch weitergeben. Bitte vereinbaren Sie "
+    "den Beratungstermin direkt: {email}, Tel. {phone}."
+)
+STAFF_APPOINTMENT = (
+    "Terminanfrage Pflichtberatung aus dem KommPräv-Lotsen (Nutzerkennung {owner_id})\n"
+    "Antragsteller: {applicant}\nAnsprechperson: {contact}\nE-Mail: {email}\nTelefon: {phone}"
+)
+SUMMARY_EMPTY = "Noch keine Angaben erfasst."
+SECTION_EMPTY = "Noch keine Angaben."
+EXPORT_LABEL = "Als Datei (Word)"
+EXPORTED = "Ihr Entwurf als {format}-Datei, z. B. für den Gemeinderat."
+EXPORT_OTHER = "Als {format}"
+ADD_YEAR_LABEL = "+ Weiteres Jahr"
+ITEM_HEADER = "Posten im Ausgabenplan {year}:"
+ITEM_DELETE_LABEL = "Posten löschen"
+ITEM_DELETE_CONFIRM = "Soll ich diesen Posten wirklich aus dem Ausgabenplan löschen?"
+ITEM_DELETE_YES = "Ja, löschen"
+ITEM_DELETE_NO = "Nein, behalten"
+ITEM_KEPT = "Nichts gelöscht."
+ITEM_DELETED = "Posten gelöscht."
+ITEM_GONE = "Diesen Posten gibt es nicht mehr."
+BACK_TO_COSTS_LABEL = "Zurück zum Ausgabenplan"
+SECTIONS_FILLED = "{filled} von {total} Abschnitten begonnen"
+OTHER_DRAFTS_KEPT = (
+    "Ihre bisherigen Entwürfe bleiben gespeichert; mit /entwuerfe wechseln Sie zwischen ihnen."
+)
+SWITCHED_SUBMITTED = (
+    "Entwurf Nr. {draft_id} ist eingereicht. Wenn Sie etwas ändern, entsteht eine neue Version."
+)
+DRAFTS_HEADER = "Ihre Antragsentwürfe:"
+DRAFT_EXPIRY_REMINDER = (
+    "Ihr Antragsentwurf Nr. {draft_id} wurde länger nicht bearbeitet. Unfertige Entwürfe "
+    "bewahren wir nur {retention_days} Tage nach der letzten Änderung auf; dieser wird am "
+    "{delete_on:%d.%m.%Y} gelöscht.\n"
+    "Möchten Sie ihn behalten, ergänzen oder ändern Sie bis dahin eine Angabe (/antrag). "
+    "Eingereichte Entwürfe sind davon nicht betroffen."
+)
+
+# Intake (Telegram): what is not passed to the conversation, and a user sending too much at once.
+EDITED_MESSAGE_HINT = (
+    "Bearbeitete Nachrichten kann ich nicht berücksichtigen – bitte schicken Sie die Änderung "
+    "als neue Nachricht."
+)
+PRIVATE_CHATS_ONLY = (
+    "Ich antworte nur im privaten Chat. Bitte schreiben Sie mir direkt – tippen Sie dazu auf "
+    "meinen Namen."
+)
+TOO_MANY_MESSAGES = (
+    "Sie schicken gerade sehr viele Nachrichten – ich bearbeite die ersten {count} und lasse die "
+    "weiteren aus. Bitte warten Sie meine Antworten ab und schicken Sie Fehlendes danach noch "
+    "einmal."
+)

@@ -4,6 +4,8 @@
 # (tests/drafts/test_models.py keeps it that way).
 
 from bot.drafts.beccaria import BECCARIA_STEPS, BeccariaStep
+from bot.drafts.entry_checks import ENTRY_FIELDS, entry_findings
+from bot.drafts.export import ExportMeta, draft_docx, draft_pdf
 from bot.drafts.findings import LEVEL_ORDER, Finding, Level
 from bot.drafts.models import (
     Address,
@@ -16,19 +18,25 @@ from bot.drafts.models import (
     FinancingPlan,
     Forwarding,
     MaterialItem,
+    PayGroup,
+    PayScale,
     PersonnelItem,
     Project,
     Qualification,
     YearCosts,
 )
-from bot.drafts.money_rules import TVL_CAPS
+from bot.drafts.money_rules import SUE_APPROXIMATION, SUE_COMPARABLE_EG, TVL_CAPS
 from bot.drafts.parsing import (
+    AmountReading,
     ParsedDate,
     ParseError,
+    ShareReading,
+    clean_text,
     parse_amount,
     parse_date,
     parse_date_detailed,
     parse_email,
+    parse_pay_group,
     parse_phone,
     parse_plz,
     parse_share,
@@ -36,6 +44,8 @@ from bot.drafts.parsing import (
     parse_year,
     parse_yes_no,
     plz_in_saxony,
+    read_amount,
+    read_share,
 )
 from bot.drafts.readiness import (
     ReadinessReport,
@@ -44,21 +54,29 @@ from bot.drafts.readiness import (
     readiness_report,
     render_text,
 )
-from bot.drafts.rules import RULES, check
+from bot.drafts.rules import RULES, check, submission_window
 from bot.drafts.summary import (
+    SECTION_TITLES,
     format_amount,
     format_date,
     format_percent,
     format_share,
+    render_blocks,
+    render_section,
     render_summary,
 )
 
 __all__ = [
     "BECCARIA_STEPS",
+    "ENTRY_FIELDS",
     "LEVEL_ORDER",
     "RULES",
+    "SECTION_TITLES",
+    "SUE_APPROXIMATION",
+    "SUE_COMPARABLE_EG",
     "TVL_CAPS",
     "Address",
+    "AmountReading",
     "Applicant",
     "ApplicantKind",
     "BeccariaDescription",
@@ -66,6 +84,7 @@ __all__ = [
     "Consultation",
     "ContactPerson",
     "Draft",
+    "ExportMeta",
     "FinancingPlan",
     "Finding",
     "Forwarding",
@@ -73,14 +92,21 @@ __all__ = [
     "MaterialItem",
     "ParseError",
     "ParsedDate",
+    "PayGroup",
+    "PayScale",
     "PersonnelItem",
     "Project",
     "Qualification",
     "ReadinessReport",
     "SectionCheck",
     "SectionState",
+    "ShareReading",
     "YearCosts",
     "check",
+    "clean_text",
+    "draft_docx",
+    "draft_pdf",
+    "entry_findings",
     "format_amount",
     "format_date",
     "format_percent",
@@ -89,6 +115,7 @@ __all__ = [
     "parse_date",
     "parse_date_detailed",
     "parse_email",
+    "parse_pay_group",
     "parse_phone",
     "parse_plz",
     "parse_share",
@@ -96,7 +123,12 @@ __all__ = [
     "parse_year",
     "parse_yes_no",
     "plz_in_saxony",
+    "read_amount",
+    "read_share",
     "readiness_report",
+    "render_blocks",
+    "render_section",
     "render_summary",
     "render_text",
+    "submission_window",
 ]

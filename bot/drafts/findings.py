@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +26,7 @@ RL_VI_2 = "RL KommPräv Ziffer VI Nr. 2"
 RL_VI_3_C = "RL KommPräv Ziffer VI Nr. 3 Buchst. c"
 RL_VI_6 = "RL KommPräv Ziffer VI Nr. 6, VVK Nr. 7.4"
 VVK_1_3 = "VVK Nr. 1.3"
+VVK_2_6 = "VVK Nr. 2.6 und 3.3.3"
 VVK_3_3_1 = "VVK Nr. 3.3.1, ANBest-K Nr. 1.2"
 ASSKOMM_OWN_SHARE = "Angabe der ASSKomm, nicht in der RL; ANBest-K Nr. 1.2"
 LPR_PRACTICE = "Förderpraxis der Geschäftsstelle LPR, nicht in der RL"
@@ -53,3 +55,28 @@ def finding(level: Level, code: str, field: str, section: str, text: str) -> Fin
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Errors first, then warnings, then hints; rule order is kept within a level."""
     return sorted(findings, key=lambda f: LEVEL_ORDER[f.level])
+
+
+RuleT = TypeVar("RuleT", bound=Callable[..., list[Finding]])
+_ENTRY_FIELDS: dict[Callable[..., list[Finding]], frozenset[str]] = {}
+
+
+def checked_on_entry(*fields: str) -> Callable[[RuleT], RuleT]:
+    """Tag a rule with the dialogue fields after whose entry it runs at once.
+
+    The rule itself is unchanged, so `/pruefen` and the check right after an answer show the
+    same text and Fundstelle; entry_checks.entry_findings only picks the rules tagged with the
+    field just entered. Example: `@checked_on_entry("project.start", "project.end")` on the
+    "end before start" rule.
+    """
+
+    def tag(rule: RuleT) -> RuleT:
+        _ENTRY_FIELDS[rule] = frozenset(fields)
+        return rule
+
+    return tag
+
+
+def entry_fields(rule: Callable[..., list[Finding]]) -> frozenset[str]:
+    """The dialogue fields a rule was tagged with; empty for rules that wait for /pruefen."""
+    return _ENTRY_FIELDS.get(rule, frozenset())

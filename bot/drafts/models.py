@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.drafts.beccaria import BECCARIA_STEPS
 
@@ -113,12 +113,81 @@ class BeccariaDescription(_Model):
         return value
 
 
+PayScale = Literal["TV-L", "TVöD SuE"]
+
+# TV-L: EG 1 to 15. EG 9 is split into 9a/9b in the TV-L; 9c exists only in the TVöD, but
+# municipal staff are paid by the TVöD and type it, and for the caps (EG 7/11/14/15) any
+# 9x is EG 9. "15Ü" and the other Ü groups are transitional and are not accepted.
+TVL_GROUPS: frozenset[str] = frozenset({*(str(n) for n in range(1, 16)), "9a", "9b", "9c"})
+# TVöD Sozial- und Erziehungsdienst (Anlage C, since the 2015 reform; unchanged in 2022):
+# 17 groups. S 5, S 6, S 8 and S 11 no longer exist (merged or split into a/b).
+SUE_GROUPS: tuple[str, ...] = (
+    "2", "3", "4", "7", "8a", "8b", "9", "10", "11a", "11b", "12", "13", "14", "15", "16", "17",
+    "18",
+)  # fmt: skip
+
+
+class PayGroup(BaseModel):
+    """A post's pay group: TV-L ("EG 11", "EG 9b") or TVöD SuE ("S 11b").
+
+    The RL caps personnel costs in TV-L groups; SuE groups are compared via a documented
+    approximation (money_rules.SUE_COMPARABLE_EG). Example: PayGroup(scale="TVöD SuE",
+    group="11b").label == "S 11b"; str(...) == "TVöD SuE S 11b".
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scale: PayScale
+    group: str
+
+    @model_validator(mode="after")
+    def _known_group(self) -> PayGroup:
+        known = TVL_GROUPS if self.scale == "TV-L" else SUE_GROUPS
+        if self.group not in known:
+            raise ValueError(f"{self.scale}: die Entgeltgruppe „{self.group}“ gibt es nicht.")
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"EG {self.group}" if self.scale == "TV-L" else f"S {self.group}"
+
+    @property
+    def number(self) -> int:
+        """The group without its letter: EG 9b -> 9, S 11b -> 11."""
+        return int(self.group.rstrip("abc"))
+
+    def __str__(self) -> str:
+        return f"{self.scale} {self.label}"
+
+
 class PersonnelItem(_Model):
     role: str | None = None
     qualification: Qualification | None = None
-    tvl_group: int | None = Field(default=None, ge=1, le=15)
+    pay_group: PayGroup | None = None
     share: PostShare | None = None
     amount: Money | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_tvl_group(cls, data: Any) -> Any:
+        # Drafts saved before TVöD SuE groups were accepted hold `"tvl_group": 11`; they load
+        # as PayGroup(scale="TV-L", group="11"), and an impossible 16 is refused as before.
+        if isinstance(data, dict) and "tvl_group" in data:
+            data = dict(data)
+            old = data.pop("tvl_group")
+            if old is not None and data.get("pay_group") is None:
+                data["pay_group"] = {"scale": "TV-L", "group": str(old)}
+        return data
+
+    @property
+    def tvl_group(self) -> int | None:
+        """The TV-L group as a number (EG 9b -> 9); None for an SuE group or none yet."""
+        group = self.pay_group
+        return group.number if group is not None and group.scale == "TV-L" else None
+
+    @tvl_group.setter
+    def tvl_group(self, value: int | None) -> None:
+        self.pay_group = None if value is None else PayGroup(scale="TV-L", group=str(value))
 
 
 class MaterialItem(_Model):
@@ -172,12 +241,16 @@ class Draft(_Model):
     contact: ContactPerson = Field(default_factory=ContactPerson)
     consultation: Consultation = Field(default_factory=Consultation)
     project: Project = Field(default_factory=Project)
+    # When the formal application is meant to reach the LPR; the deadline and "not begun"
+    # rules fall back to today while it is unknown, and say so.
     planned_submission: date | None = None
     description: BeccariaDescription = Field(default_factory=BeccariaDescription)
     cost_plan: list[YearCosts] = Field(default_factory=list)
     financing: FinancingPlan = Field(default_factory=FinancingPlan)
+    # Declaration required with the application (VVK Nr. 3.3.3); True means costs are net.
+    input_tax_deduction: bool | None = None
     exception_reason: str | None = None
-    late_reason: str | None = None
+    late_reason: str | None = None  # why the application comes after 15 October (RL VI Nr. 2)
     already_begun: bool | None = None
 
     @field_validator("cost_plan")

@@ -16,12 +16,14 @@ from bot.drafts.findings import (
     RL_V_6,
     RL_VI_3_C,
     RL_VI_6,
+    VVK_2_6,
     VVK_3_3_1,
     Finding,
+    checked_on_entry,
     finding,
 )
-from bot.drafts.models import Draft, Qualification
-from bot.drafts.parsing import fold_text
+from bot.drafts.models import Draft, PayGroup, Qualification
+from bot.drafts.parsing import clean_text, fold_text
 from bot.drafts.summary import format_amount, format_percent
 
 MAX_GRANT_RATIO = Decimal("0.90")
@@ -36,6 +38,20 @@ TVL_CAPS: dict[Qualification, int] = {
     Qualification.HOCHSCHULE: 14,
     Qualification.HOCHSCHULE_FUEHRUNG: 15,
 }
+
+# Comparable TV-L groups (lowest, highest) for TVöD SuE groups, used only to apply the caps
+# above to posts in the Sozial- und Erziehungsdienst. Anchors: ver.di, "drei" Nr. 62 (2017),
+# sets the social-work groups beside the general TVöD table: S 8b ≈ 8, S 11b ≈ 9b, S 12 ≈ 9b,
+# S 14 ≈ 9c, S 15 ≈ 10, S 17 ≈ 11, S 18 ≈ 12 (the TV-L has no 9c: 9b–10). The TV-L pays
+# Erzieher (S 8a) in EG 8. The other groups sit between the anchors by their table values at
+# Stufe 3 (S 11b/S 12 also reach EG 10 there). Weakest below S 7, where every cap is far off.
+SUE_COMPARABLE_EG: dict[str, tuple[str, str]] = {
+    "2": ("3", "4"), "3": ("5", "6"), "4": ("6", "7"), "7": ("7", "8"), "8a": ("8", "8"),
+    "8b": ("8", "8"), "9": ("8", "9a"), "10": ("8", "9a"), "11a": ("9a", "9b"),
+    "11b": ("9b", "10"), "12": ("9b", "10"), "13": ("9b", "10"), "14": ("9b", "10"),
+    "15": ("10", "11"), "16": ("10", "11"), "17": ("11", "11"), "18": ("12", "12"),
+}  # fmt: skip
+SUE_APPROXIMATION = "Zuordnung TVöD SuE → TV-L ist eine Näherung; bitte in der Beratung klären."
 
 # Stems that suggest an investment, folded like the item text (fold_text) before matching.
 # "auto" must end the word so that "Autor" or "Autofahrt" do not match; "bau" only in building
@@ -68,6 +84,7 @@ def _eligible_costs(draft: Draft) -> Decimal | None:
 
 
 # Example: costs 100.000,00 €, grant 95.000,00 € -> fehler: at most 90.000,00 €.
+@checked_on_entry("financing.grant")
 def grant_above_90_percent(draft: Draft, today: date) -> list[Finding]:
     grant, costs = draft.financing.grant, _eligible_costs(draft)
     if grant is None or costs is None or grant <= costs * MAX_GRANT_RATIO:
@@ -137,6 +154,8 @@ def own_share_below_10_percent(draft: Draft, today: date) -> list[Finding]:
 
 
 # Example: costs 100.000,00 €; 10.000 + 0 + 0 + 85.000 = 95.000,00 € -> fehler, 5.000,00 € short.
+# At entry it speaks once the grant, the last figure of the plan, is in.
+@checked_on_entry("financing.grant")
 def financing_unbalanced(draft: Draft, today: date) -> list[Finding]:
     f, costs = draft.financing, draft.total_costs
     if not f.is_complete or costs is None or f.total == costs:
@@ -157,6 +176,7 @@ def financing_unbalanced(draft: Draft, today: date) -> list[Finding]:
 
 
 # Example: grant 8.000,00 € and no exception reason -> warnung.
+@checked_on_entry("financing.grant")
 def small_grant_without_reason(draft: Draft, today: date) -> list[Finding]:
     grant = draft.financing.grant
     if grant is None or not 0 < grant <= SMALL_GRANT_LIMIT or draft.exception_reason:
@@ -175,6 +195,7 @@ def small_grant_without_reason(draft: Draft, today: date) -> list[Finding]:
 
 
 # Example: grant 15.000,00 € -> hinweis: paid only after proof of spending, plan to pre-finance.
+@checked_on_entry("financing.grant")
 def reimbursement_procedure(draft: Draft, today: date) -> list[Finding]:
     grant = draft.financing.grant
     if grant is None or not 0 < grant < REIMBURSEMENT_LIMIT:
@@ -192,28 +213,76 @@ def reimbursement_procedure(draft: Draft, today: date) -> list[Finding]:
     ]
 
 
-# Example: Fachhochschule at EG 12 -> fehler: the cap is EG 11 Stufe 3.
+# Example: Fachhochschule at EG 12 -> fehler: the cap is EG 11 Stufe 3. Fachhochschule at
+# S 18 (about EG 12) -> warnung; at S 11b (about EG 9b–10) -> hinweis; both name the
+# approximation.
+@checked_on_entry("cost.tvl", "cost.pay_group", "cost.qualification")
 def personnel_above_tvl_cap(draft: Draft, today: date) -> list[Finding]:
     found: list[Finding] = []
     for i, year in enumerate(draft.cost_plan):
         for j, item in enumerate(year.personnel):
-            if item.qualification is None or item.tvl_group is None:
+            group, qualification = item.pay_group, item.qualification
+            if qualification is None or group is None:
                 continue
-            cap = TVL_CAPS[item.qualification]
-            if item.tvl_group <= cap:
-                continue
-            found.append(
-                finding(
-                    "fehler",
-                    "personnel_above_tvl_cap",
-                    f"cost_plan[{i}].personnel[{j}].tvl_group",
-                    RL_V_4,
-                    f"{year.year}: Die Stelle „{item.role or 'ohne Bezeichnung'}“ ist mit "
-                    f"EG {item.tvl_group} geplant. Für {item.qualification.value} wird höchstens "
-                    f"EG {cap} Stufe 3 gefördert; der Teil darüber ist nicht zuwendungsfähig.",
+            cap, field = TVL_CAPS[qualification], f"cost_plan[{i}].personnel[{j}].pay_group"
+            post = f"{year.year}: Die Stelle „{item.role or 'ohne Bezeichnung'}“"
+            if group.scale == "TVöD SuE":
+                found.append(_sue_cap(post, group, qualification, cap, field))
+            elif group.number > cap:
+                text = (
+                    f"{post} ist mit {group.label} geplant. Für {qualification.value} wird "
+                    f"höchstens EG {cap} Stufe 3 gefördert; der Teil darüber ist nicht "
+                    "zuwendungsfähig."
                 )
-            )
+                found.append(finding("fehler", "personnel_above_tvl_cap", field, RL_V_4, text))
     return found
+
+
+def _sue_cap(
+    post: str, group: PayGroup, qualification: Qualification, cap: int, field: str
+) -> Finding:
+    """Compare an SuE group with a TV-L cap through the table; never an error, it is a guess."""
+    low, high = SUE_COMPARABLE_EG[group.group]
+    near = f"EG {low}" if low == high else f"EG {low}–{high}"
+    head = (
+        f"{post} ist nach TVöD SuE in {group.label} eingruppiert, das entspricht etwa {near} "
+        f"des TV-L. Für {qualification.value} wird höchstens EG {cap} Stufe 3 gefördert"
+    )
+    if _eg(high) <= cap:
+        text = f"{head}; die Stelle liegt damit innerhalb der Obergrenze. {SUE_APPROXIMATION}"
+        return finding("hinweis", "personnel_sue_within_cap", field, RL_V_4, text)
+    over = "liegt damit darüber" if _eg(low) > cap else "könnte darüber liegen"
+    text = (
+        f"{head}; die Stelle {over}, und der Teil über der Grenze wäre nicht zuwendungsfähig. "
+        f"{SUE_APPROXIMATION}"
+    )
+    return finding("warnung", "personnel_sue_above_cap", field, RL_V_4, text)
+
+
+def _eg(label: str) -> int:
+    """A TV-L group label without its letter: "9b" -> 9, as the caps are whole groups."""
+    return int(label.rstrip("abc"))
+
+
+# Example: input tax deduction "ja" -> warnung: enter net amounts. Not answered while costs are
+# entered -> hinweis: the declaration belongs to the application.
+@checked_on_entry("input_tax_deduction")
+def input_tax(draft: Draft, today: date) -> list[Finding]:
+    field = "input_tax_deduction"
+    if draft.input_tax_deduction:
+        text = (
+            "Sie sind für das Vorhaben zum Vorsteuerabzug berechtigt. Abziehbare Vorsteuer ist "
+            "nicht zuwendungsfähig: bitte setzen Sie alle Ausgaben netto an, ohne Umsatzsteuer."
+        )
+        return [finding("warnung", "input_tax_net", field, VVK_2_6, text)]
+    if draft.input_tax_deduction is None and draft.total_costs is not None:
+        text = (
+            "Zum Antrag gehört eine Erklärung, ob die Kommune für das Vorhaben zum "
+            "Vorsteuerabzug berechtigt ist. Bitte geben Sie das noch an; wenn ja, zählen nur "
+            "Nettobeträge."
+        )
+        return [finding("hinweis", "input_tax_unanswered", field, VVK_2_6, text)]
+    return []
 
 
 # Example: material item "Anschaffung Dienstfahrzeug" -> warnung (stem "fahrzeug").
@@ -221,7 +290,7 @@ def investive_items(draft: Draft, today: date) -> list[Finding]:
     found: list[Finding] = []
     for i, year in enumerate(draft.cost_plan):
         for j, item in enumerate(year.material):
-            text = fold_text(item.item or "")
+            text = fold_text(clean_text(item.item or ""))
             hits = [label for label, pattern in _FOLDED_INVESTIVE if pattern.search(text)]
             if not hits:
                 continue
@@ -296,6 +365,7 @@ MONEY_RULES = (
     small_grant_without_reason,
     reimbursement_procedure,
     personnel_above_tvl_cap,
+    input_tax,
     investive_items,
     degressive_personnel,
     education_proof,

@@ -147,7 +147,7 @@ def _cost_plan(d: Draft) -> _Gaps:
                 for label, value in (
                     ("Stelle", p.role),
                     ("Qualifikation", p.qualification),
-                    ("TV-L-Entgeltgruppe", p.tvl_group),
+                    ("TV-L-Entgeltgruppe (oder TVöD SuE)", p.pay_group),
                     ("Stellenanteil", p.share),
                     ("Betrag", p.amount),
                 )
@@ -193,7 +193,7 @@ _SECTIONS: list[tuple[str, str, tuple[str, ...], Callable[[Draft], _Gaps]]] = [
         (step.key, step.title, (f"description.{step.key}",), _step(step.number))
         for step in BECCARIA_STEPS
     ],
-    ("cost_plan", "Ausgabenplan", ("cost_plan",), _cost_plan),
+    ("cost_plan", "Ausgabenplan", ("cost_plan", "input_tax_deduction"), _cost_plan),
     ("financing", "Finanzierungsplan", ("financing", "exception_reason"), _financing),
 ]
 
@@ -257,9 +257,14 @@ def render_text(report: ReadinessReport) -> str:
         if open_sections:
             counts.append(f"{open_sections} Abschnitt{'' if open_sections == 1 else 'e'} offen")
         lines.append(f"❌ Noch nicht bereit: {', '.join(counts)}.")
-    if warnings := len(report.warnings):
-        points = "Punkt" if warnings == 1 else "Punkte"
-        lines.append(f"⚠️ {warnings} {points} bitte in der Beratung klären.")
+    # Count what carries ⚠️ below: sections in "attention" (a warning or thin text). Counting
+    # warning findings said "1 Punkt" above two ⚠️ sections when one only had thin text.
+    if attention := sum(1 for s in report.sections if s.state == "attention"):
+        sections = "Abschnitt" if attention == 1 else "Abschnitte"
+        lines.append(
+            f"⚠️ {attention} {sections} bitte ansehen: Hinweise zum Text oder Fragen für die "
+            "Beratung."
+        )
     lines.append("")
     for section in report.sections:
         empty = " – noch keine Angaben" if section.state == "missing" else ""

@@ -13,6 +13,7 @@ from bot.drafts.findings import (
     RL_VI_2,
     VVK_1_3,
     Finding,
+    checked_on_entry,
     finding,
     sort_findings,
 )
@@ -27,6 +28,7 @@ LATE_MIN_LEAD = timedelta(weeks=6)
 
 
 # Example: kind "Verein/freier Träger" -> fehler; "Zweckverband" -> warnung; "Stadt" -> nothing.
+@checked_on_entry("applicant.kind")
 def applicant_eligible(draft: Draft, today: date) -> list[Finding]:
     kind = draft.applicant.kind
     if kind in (ApplicantKind.VEREIN, ApplicantKind.SONSTIGE):
@@ -39,7 +41,7 @@ def applicant_eligible(draft: Draft, today: date) -> list[Finding]:
                 f"Als „{kind.value}“ können Sie nicht selbst beantragen: antragsberechtigt sind "
                 "Gemeinden, Städte und Landkreise samt Eigenbetrieben. Die Kommune kann die "
                 "Zuwendung aber an einen Verein oder freien Träger weiterleiten, wenn der "
-                "Zuwendungsbescheid das gestattet.",
+                "Zuwendungsbescheid das gestattet. Den Antrag stellt dann die Kommune.",
             )
         ]
     if kind in (ApplicantKind.VERWALTUNGSVERBAND, ApplicantKind.ZWECKVERBAND):
@@ -90,17 +92,29 @@ def project_in_saxony(draft: Draft, today: date) -> list[Finding]:
 
 
 # Example: neither held nor requested -> fehler; requested only -> warnung; held on 20.10. for a
-# submission on 10.10. -> fehler (the consultation must come first).
+# planned submission on 10.10. -> fehler (the consultation must come first); held "on" a day
+# after today -> fehler (it has not taken place yet).
+@checked_on_entry("consultation.date", "consultation.held_on", "planned_submission")
 def consultation_held(draft: Draft, today: date) -> list[Finding]:
-    c, submission = draft.consultation, draft.submission_date(today)
+    c, planned = draft.consultation, draft.planned_submission
     if c.held_on is not None:
-        if c.held_on <= submission:
-            return []
-        text = (
-            f"Die Beratung am {format_date(c.held_on)} liegt nach dem Antragseingang "
-            f"({format_date(submission)}). Die Pflichtberatung muss vor dem Antrag stattfinden."
-        )
-        return [finding("fehler", "consultation_after_submission", "consultation", RL_IV_2, text)]
+        if planned is not None and c.held_on > planned:
+            text = (
+                f"Die Beratung am {format_date(c.held_on)} liegt nach dem geplanten "
+                f"Antragseingang ({format_date(planned)}). Die Pflichtberatung muss vor dem "
+                "Antrag stattfinden."
+            )
+            code, field = "consultation_after_submission", "consultation"
+            return [finding("fehler", code, field, RL_IV_2, text)]
+        if c.held_on > today:
+            text = (
+                f"Das Datum der Beratung ({format_date(c.held_on)}) liegt in der Zukunft. Bitte "
+                "nennen Sie den Tag, an dem sie stattgefunden hat. Steht der Termin noch aus, "
+                "antworten Sie auf die Frage, ob die Beratung schon war, mit „nein“."
+            )
+            code, field = "consultation_in_future", "consultation.held_on"
+            return [finding("fehler", code, field, RL_IV_2, text)]
+        return []
     if c.requested is True:
         text = (
             "Die Pflichtberatung durch die Geschäftsstelle des LPR steht noch aus. Reichen Sie "
@@ -117,6 +131,7 @@ def consultation_held(draft: Draft, today: date) -> list[Finding]:
 
 
 # Example: start 01.06.2027, end 31.12.2026 -> fehler.
+@checked_on_entry("project.start", "project.end")
 def end_after_start(draft: Draft, today: date) -> list[Finding]:
     p = draft.project
     if p.start is None or p.end is None or p.end >= p.start:
@@ -133,34 +148,64 @@ def end_after_start(draft: Draft, today: date) -> list[Finding]:
     ]
 
 
-# Example: already_begun True -> fehler; start 01.09.2026 with submission 01.10.2026 -> fehler.
-def not_begun_before_application(draft: Draft, today: date) -> list[Finding]:
-    submission, start = draft.submission_date(today), draft.project.start
-    if draft.already_begun:
-        text = (
-            "Sie haben angegeben, dass das Vorhaben schon begonnen hat (z. B. Verträge "
-            "geschlossen). Ein Beginn vor dem Antragseingang ist förderschädlich."
-        )
-        return [finding("fehler", "project_already_begun", "already_begun", VVK_1_3, text)]
-    if start is not None and start < submission:
-        text = (
-            f"Der Projektbeginn ({format_date(start)}) liegt vor dem Antragseingang "
-            f"({format_date(submission)}). Ein Beginn vor dem Antragseingang ist "
-            "förderschädlich; bitte verschieben Sie den Beginn."
-        )
-        return [finding("fehler", "start_before_submission", "project.start", VVK_1_3, text)]
-    return []
+def _submission(draft: Draft, today: date) -> tuple[date, str]:
+    """The expected receipt date and, when it is today for want of a plan, a sentence saying so.
+
+    Example: planned_submission None, today 02.11.2026 -> (02.11.2026, " Ein geplantes Datum
+    für die Einreichung fehlt noch; gerechnet ist mit heute, dem 02.11.2026.").
+    """
+    if draft.planned_submission is not None:
+        return draft.planned_submission, ""
+    note = (
+        " Ein geplantes Datum für die Einreichung fehlt noch; gerechnet ist mit heute, dem "
+        f"{format_date(today)}."
+    )
+    return today, note
+
+
+# Example: already_begun True -> fehler.
+def already_begun(draft: Draft, today: date) -> list[Finding]:
+    if not draft.already_begun:
+        return []
+    text = (
+        "Sie haben angegeben, dass das Vorhaben schon begonnen hat (z. B. Verträge "
+        "geschlossen). Ein Beginn vor dem Antragseingang ist förderschädlich."
+    )
+    return [finding("fehler", "project_already_begun", "already_begun", VVK_1_3, text)]
+
+
+# Example: start 01.09.2026 with submission 01.10.2026 -> fehler.
+@checked_on_entry("project.start", "planned_submission")
+def start_before_submission(draft: Draft, today: date) -> list[Finding]:
+    (submission, basis), start = _submission(draft, today), draft.project.start
+    if start is None or start >= submission:
+        return []
+    text = (
+        f"Der Projektbeginn ({format_date(start)}) liegt vor dem Antragseingang "
+        f"({format_date(submission)}). Ein Beginn vor dem Antragseingang ist "
+        f"förderschädlich; bitte verschieben Sie den Beginn.{basis}"
+    )
+    return [finding("fehler", "start_before_submission", "project.start", VVK_1_3, text)]
 
 
 # Example: start 01.01.2027 -> window 31.08.2026–15.10.2026. Submission 01.09.2026 -> nothing;
-# 01.11.2026 without reason -> warnung; 15.12.2026 (less than six weeks before) -> fehler.
+# 01.11.2026 -> warnung asking for a reason (with one: warnung, to clarify with the LPR);
+# 15.12.2026 (less than six weeks before) -> fehler. Without a planned date today stands in,
+# and a today before the window is only a hinweis: the application is simply not due yet.
+@checked_on_entry("project.start", "planned_submission", "late_reason")
 def submission_window(draft: Draft, today: date) -> list[Finding]:
-    start, submission = draft.project.start, draft.submission_date(today)
+    (submission, basis), start = _submission(draft, today), draft.project.start
     if start is None or submission > start:
         return []  # a submission after the start is the "already begun" error
     opens, closes = date(start.year - 1, 8, 31), date(start.year - 1, 10, 15)
     window = f"{format_date(opens)} bis {format_date(closes)}"
     field = "planned_submission"
+    if submission < opens and draft.planned_submission is None:
+        text = (
+            f"Für einen Projektbeginn am {format_date(start)} gehen Anträge vom {window} ein. "
+            "Planen Sie die Einreichung in diesem Zeitraum."
+        )
+        return [finding("hinweis", "submission_window_ahead", field, RL_VI_2, text)]
     if submission < opens:
         text = (
             f"Für einen Projektbeginn am {format_date(start)} gehen Anträge vom {window} ein. "
@@ -174,20 +219,22 @@ def submission_window(draft: Draft, today: date) -> list[Finding]:
         text = (
             f"Die Antragsfrist ist der {window}. Später geht es nur im begründeten Einzelfall "
             f"und spätestens sechs Wochen vor Projektbeginn, also bis {format_date(latest)}. "
-            f"Ein Eingang am {format_date(submission)} ist zu spät."
+            f"Ein Eingang am {format_date(submission)} ist zu spät.{basis}"
         )
         return [finding("fehler", "submission_too_late", field, RL_VI_2, text)]
-    reason = (
-        "Bitte begründen Sie, warum der Antrag später kommt."
-        if not draft.late_reason
-        else "Ihre Begründung liegt vor."
-    )
-    text = (
+    late = (
         f"Der Eingang am {format_date(submission)} liegt nach der Frist ({window}). Das geht nur "
         "im begründeten Einzelfall; seit dem Förderjahr 2024 wird die Frist grundsätzlich "
-        f"angewandt. {reason} Bitte vorher mit der Geschäftsstelle klären."
+        "angewandt."
     )
-    return [finding("warnung", "submission_late", field, RL_VI_2, text)]
+    if draft.late_reason:
+        agree = (
+            "Ihre Begründung liegt vor; bitte stimmen Sie sie vorher mit der Geschäftsstelle ab."
+        )
+        text = f"{late} {agree}{basis}"
+        return [finding("warnung", "submission_late", field, RL_VI_2, text)]
+    text = f"{late} Bitte begründen Sie, warum der Antrag später kommt.{basis}"
+    return [finding("warnung", "submission_late", "late_reason", RL_VI_2, text)]
 
 
 # Example: forwarding 30.000,00 € to "Jugendclub e. V." -> hinweis; more than the grant -> warnung.
@@ -227,7 +274,8 @@ RULES: tuple[Rule, ...] = (
     project_in_saxony,
     consultation_held,
     end_after_start,
-    not_begun_before_application,
+    already_begun,
+    start_before_submission,
     submission_window,
     forwarding_conditions,
     *MONEY_RULES,

@@ -59,22 +59,35 @@ def _flag(value: bool | None) -> str | None:
     return None if value is None else _yes_no(value)
 
 
+SECTION_TITLES: dict[str, str] = {
+    "applicant": "Antragsteller",
+    "contact": "Ansprechperson",
+    "consultation": "Beratung durch die Geschäftsstelle",
+    "project": "Vorhaben",
+    "description": "Projektbeschreibung (Beccaria-Schritte)",
+    "cost_plan": "Ausgabenplan",
+    "financing": "Finanzierungsplan",
+}
+
+
 def render_summary(draft: Draft) -> str:
     """Everything filled in so far, in dialogue order, as plain text for any channel.
 
     Empty fields are left out, so the summary grows with the dialogue; adapters escape it.
     """
-    blocks = [
-        _block("Antragsteller", _applicant(draft)),
-        _block("Ansprechperson", _contact(draft)),
-        _block("Beratung durch die Geschäftsstelle", _consultation(draft)),
-        _block("Vorhaben", _project(draft)),
-        _block("Projektbeschreibung (Beccaria-Schritte)", _description(draft)),
-        _block("Ausgabenplan", _costs(draft)),
-        _block("Finanzierungsplan", _financing(draft)),
-    ]
-    text = "\n\n".join(b for b in blocks if b)
+    text = "\n\n".join(b for b in render_blocks(draft) if b)
     return text or "Noch keine Angaben erfasst."
+
+
+def render_blocks(draft: Draft) -> list[str]:
+    """One text per section, in dialogue order ("" for a section without any entry)."""
+    return [render_section(draft, key) for key in SECTION_TITLES]
+
+
+def render_section(draft: Draft, key: str) -> str:
+    """One section with its title; "" while it has no entry."""
+    lines = _SECTION_LINES[key](draft)
+    return _block(SECTION_TITLES[key], lines)
 
 
 def _block(title: str, lines: list[str]) -> str:
@@ -155,7 +168,7 @@ def _year(year: YearCosts) -> list[str]:
     for item in year.personnel:
         details = [
             item.qualification.value if item.qualification else None,
-            f"EG {item.tvl_group}" if item.tvl_group is not None else None,
+            item.pay_group.label if item.pay_group is not None else None,
             format_share(item.share) if item.share is not None else None,
             _amount(item.amount),
         ]
@@ -182,3 +195,14 @@ def _financing(draft: Draft) -> list[str]:
     if f.grant is not None and total:
         lines.append(f"Anteil der Zuwendung an den Ausgaben: {format_percent(f.grant / total)}")
     return lines + _lines([("Begründung Ausnahme ≤ 10.000 €", draft.exception_reason)])
+
+
+_SECTION_LINES = {
+    "applicant": _applicant,
+    "contact": _contact,
+    "consultation": _consultation,
+    "project": _project,
+    "description": _description,
+    "cost_plan": _costs,
+    "financing": _financing,
+}

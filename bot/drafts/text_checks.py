@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from bot.drafts.beccaria import BECCARIA_STEPS
-from bot.drafts.parsing import fold_text
+from bot.drafts.parsing import clean_text, fold_text
 
 MIN_WORDS = 15  # below this a step text is a headline, not a description
 
@@ -106,7 +106,7 @@ def step_advice(number: int, text: str) -> list[str]:
     Example: step 3 "Wir wollen die Sicherheit im Park verbessern." -> the question about a
     checkable target, the question about target groups, and the note that the text is short.
     """
-    folded = fold_text(text)
+    folded = fold_text(clean_text(text))  # a zero-width space must not split "Befragung"
     advice = [c.question for c in STEP_CHECKS.get(number, ()) if not c.passes(folded)]
     if len(folded.split()) < MIN_WORDS:
         questions = " ".join(BECCARIA_STEPS[number - 1].questions)

@@ -60,7 +60,7 @@ class User:
 
 @pytest.fixture
 def settings(tmp_path: Path, shipped_settings: Settings) -> Settings:
-    return shipped_settings.model_copy(update={"data_dir": tmp_path})
+    return shipped_settings.model_copy(update={"data_dir": tmp_path, "staff_chat_id": -1001})
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation import Conversation
+from bot.conversation.actions import Forward, encode
 from bot.settings import Settings
 from retrieval import Answerer
 from tests.conversation.conftest import NOW, User, fill_applicant_and_contact
@@ -40,7 +41,7 @@ def test_declined_question_goes_to_the_office_with_the_reply_address(
     assert "weitergegeben" in user.text()
     assert "Pflichtberatung" in user.text()  # the open draft step is asked again
 
-    user.presses_data("forward:yes")  # the same tap again forwards nothing twice
+    user.presses_data(encode(Forward()))  # the same tap again forwards nothing twice
     assert not [r for r in user.last if r.to_staff]
 
 

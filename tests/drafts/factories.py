@@ -61,7 +61,7 @@ GOOD_DRAFT: dict[str, Any] = {
                 {
                     "role": "Koordination",
                     "qualification": "Fachhochschule",
-                    "tvl_group": 11,
+                    "pay_group": {"scale": "TV-L", "group": "11"},
                     "share": "0.5",
                     "amount": "30000",
                 }
@@ -78,6 +78,7 @@ GOOD_DRAFT: dict[str, Any] = {
         "third_party": "0",
         "grant": "36000",
     },
+    "input_tax_deduction": False,
     "already_begun": False,
 }
 

@@ -12,6 +12,7 @@ from bot.drafts import (
     BeccariaDescription,
     Draft,
     MaterialItem,
+    PayGroup,
     PersonnelItem,
     YearCosts,
 )
@@ -78,3 +79,46 @@ def test_beccaria_steps_match_the_description_fields() -> None:
     assert [s.key for s in BECCARIA_STEPS] == list(BeccariaDescription.model_fields)
     assert all(2 <= len(s.questions) <= 4 for s in BECCARIA_STEPS)
     assert BECCARIA_STEPS[6].name == "Schlussfolgerungen und Dokumentation"
+
+
+def test_old_drafts_with_a_tvl_group_number_still_load(good_draft: Draft) -> None:
+    stored = good_draft.model_dump(mode="json")
+    post = stored["cost_plan"][0]["personnel"][0]
+    assert post["pay_group"] == {"scale": "TV-L", "group": "11"}
+    del post["pay_group"]
+    post["tvl_group"] = 11  # how drafts were saved before TVöD SuE groups
+    loaded = Draft.model_validate(stored)
+    assert loaded == good_draft
+    assert loaded.cost_plan[0].personnel[0].tvl_group == 11
+
+
+def test_an_sue_group_is_stored_and_read_back() -> None:
+    post = PersonnelItem(pay_group=PayGroup(scale="TVöD SuE", group="11b"))
+    stored = post.model_dump(mode="json")
+    assert stored["pay_group"] == {"scale": "TVöD SuE", "group": "11b"}
+    assert PersonnelItem.model_validate(stored) == post
+    assert post.tvl_group is None  # not a TV-L group
+
+
+def test_setting_tvl_group_writes_a_tvl_pay_group() -> None:
+    post = PersonnelItem()
+    post.tvl_group = 9
+    assert post.pay_group == PayGroup(scale="TV-L", group="9")
+    post.tvl_group = None
+    assert post.pay_group is None
+
+
+@pytest.mark.parametrize(
+    "group",
+    [{"scale": "TVöD SuE", "group": "5"}, {"scale": "TV-L", "group": "11b"}, {"scale": "BAT"}],
+)
+def test_pay_groups_that_do_not_exist_are_refused(group: dict[str, str]) -> None:
+    with pytest.raises(ValidationError):
+        PersonnelItem.model_validate({"pay_group": group})
+
+
+def test_new_fields_default_to_unanswered() -> None:
+    draft = Draft.model_validate({})
+    assert draft.input_tax_deduction is None
+    assert draft.planned_submission is None
+    assert draft.late_reason is None

@@ -8,11 +8,15 @@ from decimal import Decimal
 import pytest
 
 from bot.drafts import (
+    AmountReading,
     ParseError,
+    PayGroup,
+    clean_text,
     parse_amount,
     parse_date,
     parse_date_detailed,
     parse_email,
+    parse_pay_group,
     parse_phone,
     parse_plz,
     parse_share,
@@ -20,6 +24,8 @@ from bot.drafts import (
     parse_year,
     parse_yes_no,
     plz_in_saxony,
+    read_amount,
+    read_share,
 )
 
 
@@ -172,7 +178,7 @@ def test_share_of_a_full_post(typed: str, expected: str) -> None:
         ("150 %", "höchstens 1"),
         ("0", "größer als 0"),
         ("0 %", "größer als 0"),
-        ("halbe Stelle", "0,5 oder 50 %"),
+        ("eine Stelle und ein bisschen", "0,5 oder 50 %"),
         ("", "0,5 oder 50 %"),
     ],
 )
@@ -286,3 +292,198 @@ def test_years() -> None:
     assert parse_year(" 2027 ") == 2027
     with pytest.raises(ParseError, match="2027"):
         parse_year("27")
+
+
+# --- read_amount: shorthand is understood but confirmed; "keine" is zero ---------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("12,5 Tsd.", "12.500,00 €"),
+        ("12,5 Tsd", "12.500,00 €"),
+        ("20k", "20.000,00 €"),
+        ("20K€", "20.000,00 €"),
+        ("20 T€", "20.000,00 €"),
+        ("20 TEUR", "20.000,00 €"),
+        ("12 Tausend", "12.000,00 €"),
+        ("1,2 Mio", "1.200.000,00 €"),
+        ("1,25 Mio. €", "1.250.000,00 €"),
+        ("12.5k", "12.500,00 €"),
+    ],
+)
+def test_shorthand_amounts_are_read_and_must_be_confirmed(typed: str, shown: str) -> None:
+    reading = read_amount(typed)
+    assert reading.needs_confirmation
+    assert reading.shown == shown
+    assert reading.value.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("typed", "value", "shown"),
+    [
+        ("12.500", "12500.00", "12.500,00 €"),
+        ("12500 €", "12500.00", "12.500,00 €"),
+        ("12.500,50", "12500.50", "12.500,50 €"),
+        ("500,-", "500.00", "500,00 €"),
+        ("0", "0.00", "0,00 €"),
+    ],
+)
+def test_plain_amounts_need_no_confirmation(typed: str, value: str, shown: str) -> None:
+    assert read_amount(typed) == AmountReading(Decimal(value), False, shown)
+
+
+@pytest.mark.parametrize(
+    "typed", ["keine", "Keine.", "kein", "nichts", "0", "-", "–", "keine Drittmittel", "null"]
+)
+def test_nothing_at_all_is_zero_euros(typed: str) -> None:
+    reading = read_amount(typed)
+    assert reading.value == Decimal("0.00")
+    assert not reading.needs_confirmation
+    assert parse_amount(typed) == Decimal("0.00")
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("keine Ahnung", "nur die Zahl in Euro"),
+        ("-500", "ohne Minus"),
+        ("1,2,3 Mio", "ganz aus"),
+        ("20 Mrd", "nur die Zahl in Euro"),
+        ("", "12.500,00"),
+    ],
+)
+def test_read_amount_explains_what_is_wrong_with_an_example(typed: str, says: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        read_amount(typed)
+    assert says in caught.value.message
+    assert "z. B." in caught.value.message
+
+
+# --- post shares in words and hours ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("halbe Stelle", "0.5"),
+        ("eine halbe Stelle", "0.5"),
+        ("Vollzeit", "1"),
+        ("volle Stelle", "1"),
+        ("Viertelstelle", "0.25"),
+        ("drei Viertel", "0.75"),
+        ("Dreiviertelstelle", "0.75"),
+        ("3/4", "0.75"),
+        ("50 %", "0.5"),
+        ("50%", "0.5"),
+        ("0,5", "0.5"),
+        ("0.5", "0.5"),
+    ],
+)
+def test_shares_in_words_need_no_confirmation(typed: str, expected: str) -> None:
+    reading = read_share(typed)
+    assert reading.value == Decimal(expected)
+    assert not reading.needs_confirmation
+    assert parse_share(typed) == Decimal(expected)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "shown"),
+    [
+        ("20 Wochenstunden", "0.5", "0,5 Stelle (50 %)"),
+        ("30 h", "0.75", "0,75 Stelle (75 %)"),
+        ("19,5 Stunden pro Woche", "0.4875", "0,4875 Stelle (48,75 %)"),
+        ("40 Std.", "1", "1 Stelle (100 %)"),
+    ],
+)
+def test_weekly_hours_are_read_against_40_and_confirmed(
+    typed: str, expected: str, shown: str
+) -> None:
+    reading = read_share(typed)
+    assert reading.value == Decimal(expected)
+    assert reading.needs_confirmation
+    assert reading.shown == f"{shown} bei 40 Wochenstunden Vollzeit"
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [("41 Wochenstunden", "0 und 40 Wochenstunden"), ("Teilzeit", "Teilzeitanteil")],
+)
+def test_impossible_hours_and_vague_words_are_refused(typed: str, says: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        read_share(typed)
+    assert says in caught.value.message
+
+
+# --- pay groups: TV-L and TVöD SuE -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "scale", "group", "label"),
+    [
+        ("EG 11", "TV-L", "11", "EG 11"),
+        ("E11", "TV-L", "11", "EG 11"),
+        ("Entgeltgruppe 11", "TV-L", "11", "EG 11"),
+        ("TV-L 9b", "TV-L", "9b", "EG 9b"),
+        ("S 11b", "TVöD SuE", "11b", "S 11b"),
+        ("S11 b", "TVöD SuE", "11b", "S 11b"),
+        ("S 2", "TVöD SuE", "2", "S 2"),
+        ("s 18", "TVöD SuE", "18", "S 18"),
+        ("SuE S 8a", "TVöD SuE", "8a", "S 8a"),
+        ("TVöD SuE 11b", "TVöD SuE", "11b", "S 11b"),
+        ("S 12 Stufe 4", "TVöD SuE", "12", "S 12"),
+    ],
+)
+def test_pay_groups(typed: str, scale: str, group: str, label: str) -> None:
+    parsed = parse_pay_group(typed)
+    assert parsed == PayGroup.model_validate({"scale": scale, "group": group})
+    assert parsed.label == label
+
+
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("S 11", "Meinten Sie S 11a oder S 11b?"),
+        ("S 8", "Meinten Sie S 8a oder S 8b?"),
+        ("S 5", "gibt es im TVöD SuE nicht"),
+        ("S 19", "gibt es im TVöD SuE nicht"),
+        ("S 13Ü", "Überleitungsgruppen"),
+        ("EG 11b", "nur bei EG 9"),
+        ("TVöD E 11", "Entgeltgruppen des TV-L"),
+        ("Beamter A 13", "z. B. S 11b"),
+    ],
+)
+def test_unknown_pay_groups_are_refused_with_a_pointer(typed: str, says: str) -> None:
+    with pytest.raises(ParseError) as caught:
+        parse_pay_group(typed)
+    assert says in caught.value.message
+
+
+def test_parse_tvl_group_still_answers_old_callers_with_a_number() -> None:
+    assert parse_tvl_group("TV-L 9b") == 9
+    with pytest.raises(ParseError, match="TVöD SuE"):
+        parse_tvl_group("S 11b")
+
+
+# --- invisible characters --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("Jugend\u200bclub", "Jugendclub"),
+        ("\ufeffSicher im Park", "Sicher im Park"),
+        ("Park\u202e\u202c", "Park"),
+        ("\u2066Markt 1\u2069", "Markt 1"),
+        ("Ger\u0061\u0308t", "Gerät"),  # a + combining diaeresis, as macOS sends it
+        ("  Zeile 1\nZeile 2  ", "  Zeile 1\nZeile 2  "),
+    ],
+)
+def test_clean_text_drops_invisible_characters(typed: str, stored: str) -> None:
+    assert clean_text(typed) == stored
+
+
+def test_parsers_ignore_invisible_characters() -> None:
+    assert parse_amount("12.500\u200b €") == Decimal("12500.00")
+    assert parse_date("\u200e15.10.2026") == date(2026, 10, 15)
+    assert parse_pay_group("S\u200b 11b").label == "S 11b"

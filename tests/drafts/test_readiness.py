@@ -6,7 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from bot.drafts import Draft, ReadinessReport, SectionCheck, readiness_report, render_text
+from bot.drafts import (
+    Draft,
+    PayGroup,
+    ReadinessReport,
+    SectionCheck,
+    readiness_report,
+    render_text,
+)
 from tests.drafts.factories import TODAY
 
 
@@ -169,3 +176,55 @@ def test_report_can_be_stored_as_json(good_draft: Draft) -> None:
     good_draft.financing.grant = Decimal("39000")
     report = report_of(good_draft)
     assert ReadinessReport.model_validate(report.model_dump(mode="json")) == report
+
+
+THIN_STEP3 = "Wir wollen die Sicherheit im Park verbessern."
+
+
+@pytest.mark.parametrize(
+    ("investive", "thin_text", "headline"),
+    [
+        (True, False, "⚠️ 1 Abschnitt bitte ansehen"),
+        (False, True, "⚠️ 1 Abschnitt bitte ansehen"),
+        (True, True, "⚠️ 2 Abschnitte bitte ansehen"),
+    ],
+)
+def test_the_warning_count_matches_the_sections_marked_with_a_warning(
+    good_draft: Draft, investive: bool, thin_text: bool, headline: str
+) -> None:
+    # Before: one warning finding plus a thin Beccaria text showed two ⚠️ sections under
+    # "⚠️ 1 Punkt bitte in der Beratung klären".
+    if investive:
+        good_draft.cost_plan[0].material[1].item = "Anschaffung Videokamera"
+    if thin_text:
+        good_draft.description.step3 = THIN_STEP3
+    text = render_text(report_of(good_draft))
+    marked = [line for line in text.splitlines() if line.startswith("⚠️ ")]
+    assert marked[0].startswith(headline)
+    assert len(marked) - 1 == int(headline.split()[1])
+    assert "Punkt" not in text
+
+
+def test_no_warning_headline_without_a_warning_section(good_draft: Draft) -> None:
+    assert "⚠️" not in render_text(report_of(good_draft))
+
+
+def test_an_sue_post_is_not_reported_as_missing_its_pay_group(good_draft: Draft) -> None:
+    good_draft.cost_plan[0].personnel[0].pay_group = PayGroup(scale="TVöD SuE", group="11b")
+    cost_plan = section(report_of(good_draft), "cost_plan")
+    assert cost_plan.state == "complete"  # the SuE comparison is a hint only
+    assert any("Näherung" in f.message for f in cost_plan.findings)
+
+
+def test_input_tax_findings_land_in_the_cost_plan(good_draft: Draft) -> None:
+    good_draft.input_tax_deduction = True
+    assert section(report_of(good_draft), "cost_plan").state == "attention"
+
+
+def test_invisible_characters_do_not_hide_a_source(good_draft: Draft) -> None:
+    good_draft.description.step1 = (
+        "Im Stadtpark gab es 2025 insgesamt 48 Sachbeschädigungen; in unserer Befra\u200bgung "
+        "meiden 40 % der Befragten den Park abends, vor allem Familien mit Kindern."
+    )
+    hints = " ".join(section(report_of(good_draft), "step1").hints)
+    assert "Woher stammen" not in hints

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bot.drafts import (
+    SUE_COMPARABLE_EG,
     ApplicantKind,
     Draft,
     Finding,
@@ -17,7 +18,9 @@ from bot.drafts import (
     Qualification,
     YearCosts,
     check,
+    parse_pay_group,
 )
+from bot.drafts.models import SUE_GROUPS
 from tests.drafts.factories import TODAY, codes, only
 
 
@@ -185,7 +188,7 @@ def test_tvl_caps_per_qualification(
         assert f.level == "fehler"
         assert "Ziffer V Nr. 4" in f.section
         assert "nicht zuwendungsfähig" in f.message
-        assert f.field == "cost_plan[0].personnel[0].tvl_group"
+        assert f.field == "cost_plan[0].personnel[0].pay_group"
 
 
 @pytest.mark.parametrize(
@@ -415,3 +418,133 @@ def test_forwarding_to_a_club_comes_with_its_conditions(good_draft: Draft) -> No
 def test_forwarding_more_than_the_grant_is_questioned(good_draft: Draft) -> None:
     good_draft.project.forwarding = Forwarding(recipient="Verein", amount=Decimal("50000"))
     assert only(findings_of(good_draft), "forwarding_above_grant").level == "warnung"
+
+
+# --- TVöD SuE posts against the TV-L caps ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("qualification", "typed", "code", "level", "says"),
+    [
+        (Qualification.FACHHOCHSCHULE, "S 11b", "personnel_sue_within_cap", "hinweis", "EG 9b–10"),
+        (Qualification.FACHHOCHSCHULE, "S 17", "personnel_sue_within_cap", "hinweis", "EG 11"),
+        (Qualification.FACHHOCHSCHULE, "S 18", "personnel_sue_above_cap", "warnung", "darüber"),
+        (Qualification.BERUFSAUSBILDUNG, "S 4", "personnel_sue_within_cap", "hinweis", "EG 6–7"),
+        (Qualification.BERUFSAUSBILDUNG, "S 7", "personnel_sue_above_cap", "warnung", "könnte"),
+        (Qualification.BERUFSAUSBILDUNG, "S 8a", "personnel_sue_above_cap", "warnung", "EG 8"),
+        (Qualification.HOCHSCHULE, "S 18", "personnel_sue_within_cap", "hinweis", "EG 14"),
+    ],
+)
+def test_sue_groups_are_compared_approximately_never_as_an_error(
+    good_draft: Draft,
+    qualification: Qualification,
+    typed: str,
+    code: str,
+    level: str,
+    says: str,
+) -> None:
+    post = good_draft.cost_plan[0].personnel[0]
+    post.qualification = qualification
+    post.pay_group = parse_pay_group(typed)
+    found = findings_of(good_draft)
+    f = only(found, code)
+    assert f.level == level
+    assert says in f.message
+    assert "Zuordnung TVöD SuE → TV-L ist eine Näherung; bitte in der Beratung klären" in f.message
+    assert "Ziffer V Nr. 4" in f.section
+    assert "personnel_above_tvl_cap" not in codes(found)
+
+
+def test_every_sue_group_has_a_comparable_tvl_group() -> None:
+    assert set(SUE_COMPARABLE_EG) == set(SUE_GROUPS)
+
+
+# --- input tax (Vorsteuer) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("deduction", "code", "level"),
+    [(True, "input_tax_net", "warnung"), (None, "input_tax_unanswered", "hinweis")],
+)
+def test_input_tax_deduction_asks_for_net_amounts(
+    good_draft: Draft, deduction: bool | None, code: str, level: str
+) -> None:
+    good_draft.input_tax_deduction = deduction
+    f = only(findings_of(good_draft), code)
+    assert f.level == level
+    assert "VVK Nr. 2.6" in f.section
+    assert "netto" in f.message.lower()
+
+
+def test_no_input_tax_deduction_is_fine(good_draft: Draft) -> None:
+    good_draft.input_tax_deduction = False
+    assert not codes(findings_of(good_draft)) & {"input_tax_net", "input_tax_unanswered"}
+
+
+# --- consultation date and the planned submission --------------------------------------------
+
+
+def test_a_consultation_held_in_the_future_is_an_error(good_draft: Draft) -> None:
+    good_draft.planned_submission = None
+    good_draft.consultation.held_on = date(2026, 9, 10)  # TODAY is 01.09.2026
+    f = only(findings_of(good_draft), "consultation_in_future")
+    assert f.level == "fehler"
+    assert "Zukunft" in f.message
+    assert "Ziffer IV Nr. 2" in f.section
+
+
+def test_without_a_planned_date_the_finding_says_it_counts_from_today(good_draft: Draft) -> None:
+    good_draft.planned_submission = None
+    f = only(findings_of(good_draft, today=date(2026, 11, 2)), "submission_late")
+    assert "gerechnet ist mit heute, dem 02.11.2026" in f.message
+
+
+def test_with_a_planned_date_nothing_is_said_about_today(good_draft: Draft) -> None:
+    good_draft.planned_submission = date(2026, 11, 2)
+    assert "heute" not in only(findings_of(good_draft), "submission_late").message
+
+
+def test_drafting_before_the_window_is_only_a_hint_when_no_date_is_planned(
+    good_draft: Draft,
+) -> None:
+    good_draft.planned_submission = None
+    good_draft.consultation.held_on = date(2026, 3, 1)
+    f = only(findings_of(good_draft, today=date(2026, 4, 1)), "submission_window_ahead")
+    assert f.level == "hinweis"
+    assert "31.08.2026 bis 15.10.2026" in f.message
+
+
+@pytest.mark.parametrize(
+    ("reason", "field", "says"),
+    [
+        (None, "late_reason", "Bitte begründen Sie"),
+        ("Ratsbeschluss erst im Oktober", "planned_submission", "Ihre Begründung liegt vor"),
+    ],
+)
+def test_late_submission_stays_a_warning_and_asks_for_a_reason(
+    good_draft: Draft, reason: str | None, field: str, says: str
+) -> None:
+    good_draft.planned_submission = date(2026, 11, 2)
+    good_draft.late_reason = reason
+    f = only(findings_of(good_draft), "submission_late")
+    assert (f.level, f.field) == ("warnung", field)
+    assert says in f.message
+
+
+def test_a_start_in_the_past_without_a_planned_date_counts_from_today(good_draft: Draft) -> None:
+    good_draft.planned_submission = None
+    good_draft.project.start = date(2026, 8, 1)
+    f = only(findings_of(good_draft), "start_before_submission")
+    assert "01.09.2026" in f.message
+    assert "gerechnet ist mit heute" in f.message
+
+
+def test_already_begun_and_a_past_start_are_two_separate_errors(good_draft: Draft) -> None:
+    good_draft.already_begun = True
+    good_draft.project.start = date(2026, 9, 1)
+    assert {"project_already_begun", "start_before_submission"} <= codes(findings_of(good_draft))
+
+
+def test_invisible_characters_do_not_hide_an_investment(good_draft: Draft) -> None:
+    good_draft.cost_plan[0].material[1].item = "Video\u200bkamera"
+    assert only(findings_of(good_draft), "investive_item").level == "warnung"

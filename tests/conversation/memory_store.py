@@ -1,0 +1,59 @@
+"""An in-memory `Store`: the dialogue's unit tests run on it without any database."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from bot.conversation.store import DraftRecord
+from bot.drafts import Draft
+from bot.storage import DraftStatus
+
+
+class MemoryStore:
+    """One user's drafts in a dict; submitting freezes nothing but the status and version."""
+
+    def __init__(self) -> None:
+        self.records: dict[int, DraftRecord] = {}
+        self.seen_privacy = False
+        self.deleted = False
+        self._next = 1
+
+    def privacy_seen(self) -> bool:
+        return self.seen_privacy
+
+    def mark_privacy_seen(self) -> None:
+        self.seen_privacy = True
+
+    def get(self, draft_id: int) -> DraftRecord | None:
+        return self.records.get(draft_id)
+
+    def all(self) -> list[DraftRecord]:
+        return list(self.records.values())
+
+    def create(self, draft: Draft) -> DraftRecord:
+        record = DraftRecord(id=self._next, status=DraftStatus.ENTWURF, version=1, draft=draft)
+        self.records[record.id] = record
+        self._next += 1
+        return record
+
+    def save(self, draft_id: int, draft: Draft) -> None:
+        self.records[draft_id] = replace(self.records[draft_id], draft=draft.model_copy(deep=True))
+
+    def submit(self, draft_id: int) -> DraftRecord:
+        record = replace(self.records[draft_id], status=DraftStatus.EINGEREICHT)
+        self.records[draft_id] = record
+        return record
+
+    def reopen(self, draft_id: int) -> DraftRecord:
+        old = self.records[draft_id]
+        record = replace(old, status=DraftStatus.ENTWURF, version=old.version + 1)
+        self.records[draft_id] = record
+        return record
+
+    def export_all(self) -> dict[str, Any]:
+        return {"user": None}
+
+    def delete_all(self) -> None:
+        self.records.clear()
+        self.deleted = True
