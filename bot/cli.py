@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 import time
 from collections.abc import Sequence
@@ -11,8 +10,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot import logging_setup
 from bot.german_argparse import GermanArgumentParser
-from bot.settings import Settings
+from bot.settings import Settings, german_problems
 
 
 def _parser() -> GermanArgumentParser:
@@ -54,14 +54,17 @@ def _parser() -> GermanArgumentParser:
 
 
 def _settings() -> Settings:
+    """The settings, or exit 2 with one German line per bad value (no traceback)."""
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(x) for x in e['loc']).upper()}: {e['msg']}" for e in exc.errors()
+        lines = "\n".join(f"  - {problem}" for problem in german_problems(exc))
+        print(
+            f"Fehler in der Konfiguration (.env / Umgebung):\n{lines}\n"
+            "Bitte korrigieren; jede Einstellung ist in .env.example erklärt.",
+            file=sys.stderr,
         )
-        print(f"Fehler in der Konfiguration (.env / Umgebung): {problems}", file=sys.stderr)
-        raise SystemExit(2) from exc
+        raise SystemExit(2) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -73,17 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     level = settings.log_level.upper()
     # `index` too: its German report line says what the "index.built" log line would.
     interactive = args.command in ("index", "ask", "chat", "eval") or (
-        args.command == "start" and not settings.telegram_bot_token
+        args.command == "start" and not settings.telegram_enabled
     )
     if interactive and level == "INFO":
         level = "WARNING"  # a person reads stdout/stderr here; operational logs would interleave
-    logging.basicConfig(
-        level=level,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
-    for noisy in ("httpx", "chromadb", "bm25s", "telegram", "apscheduler"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    # No user text, name or secret in any log line, PTB's and httpx's included.
+    logging_setup.configure(level, secrets=logging_setup.secrets_of(settings))
     from bot import commands
 
     try:

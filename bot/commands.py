@@ -118,12 +118,25 @@ def ask(settings: Settings, question: str | None, *, jsonl: bool) -> int:
     return 0
 
 
+def _services(settings: Settings) -> wiring.Services:
+    """Model loaded, index present, database migrated: what a chat channel starts with."""
+    _load_model()
+    try:
+        return wiring.build_services(settings)
+    except IndexMissing:
+        _print_report(_index_with_progress(settings))
+        return wiring.build_services(settings)
+
+
 def chat(settings: Settings) -> int:
     from bot.channels.console import run_console
 
-    answerer = _answerer(settings)
-    say(sys.stderr, "Bereit.")
-    return run_console(settings, answerer)
+    services = _services(settings)
+    try:
+        say(sys.stderr, "Bereit.")
+        return run_console(services)
+    finally:
+        services.close()
 
 
 def evaluate(
@@ -180,7 +193,7 @@ def _is_blind(file: Path) -> bool:
 
 
 def bot(settings: Settings) -> int:
-    if not settings.telegram_bot_token:
+    if not settings.telegram_enabled:
         err.print(
             "[red]Fehler:[/red] TELEGRAM_BOT_TOKEN ist nicht gesetzt. Bitte in .env eintragen "
             "(Token von @BotFather) oder `kommpraev chat` für den Terminal-Chat verwenden."
@@ -189,14 +202,18 @@ def bot(settings: Settings) -> int:
     _load_model()
     report = _index_with_progress(settings)
     _print_report(report)
-    say(sys.stderr, "Bereit: der Telegram-Bot verbindet sich …")
     from bot.channels.telegram import run_bot
 
-    return run_bot(settings)
+    services = wiring.build_services(settings)  # the index was just brought up to date
+    try:
+        say(sys.stderr, "Bereit: der Telegram-Bot verbindet sich …")
+        return run_bot(settings, services)
+    finally:
+        services.close()
 
 
 def start(settings: Settings) -> int:
-    if settings.telegram_bot_token:
+    if settings.telegram_enabled:
         return bot(settings)
     _load_model()
     report = _index_with_progress(settings)

@@ -1,13 +1,18 @@
 """The one settings object of KommPräv-Lotse, read from the environment and `.env`.
 
 Built once in `bot.cli.main` and passed down; tests build their own with `tmp_path`.
+
+Secrets are `SecretStr`: the bot token, the LLM key and the database URL (a PostgreSQL URL
+carries its password). `repr`, `str` and tracebacks then show `**********`; only the one place
+that hands a secret to a library calls `get_secret_value()`. The other URLs (Chroma, LLM,
+Telegram API base) are expected without credentials: put a key into LLM_API_KEY instead.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -34,13 +39,28 @@ class Settings(BaseSettings):
 
     llm_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty: no LLM.")
     llm_model: str = Field(default="", description="Model name at the LLM endpoint.")
-    llm_api_key: str = Field(default="", description="API key for the LLM endpoint, if needed.")
+    llm_api_key: SecretStr = Field(
+        default=SecretStr(""), description="API key for the LLM endpoint, if needed."
+    )
     llm_timeout_s: float = Field(default=20.0, gt=0, description="Give up on the LLM after this.")
 
-    database_url: str = Field(
-        default="", description="SQLAlchemy URL; empty means SQLite in DATA_DIR."
+    database_url: SecretStr = Field(
+        default=SecretStr(""),
+        description="SQLAlchemy URL; empty: SQLite in DATA_DIR. Secret: it may hold a password.",
     )
-    telegram_bot_token: str = Field(default="", description="Bot token from @BotFather.")
+    draft_retention_days: int = Field(
+        default=180,
+        ge=1,
+        description="Delete a draft still in `entwurf` after this many days without a change.",
+    )
+    draft_reminder_days: int = Field(
+        default=7,
+        ge=0,
+        description="Remind the user this many days before such a deletion; 0: no reminder.",
+    )
+    telegram_bot_token: SecretStr = Field(
+        default=SecretStr(""), description="Bot token from @BotFather."
+    )
     telegram_api_base_url: str = Field(
         default="https://api.telegram.org/bot",
         description="Bot API base URL in PTB's form (token appended).",
@@ -63,16 +83,70 @@ class Settings(BaseSettings):
     def _empty_is_none(cls, value: object) -> object:
         return None if value in ("", None) else value
 
+    @model_validator(mode="after")
+    def _reminder_before_deletion(self) -> Settings:
+        # German: the CLI shows this message as it is (see bot.cli._settings).
+        if self.draft_reminder_days >= self.draft_retention_days:
+            raise ValueError(
+                "DRAFT_REMINDER_DAYS muss kleiner als DRAFT_RETENTION_DAYS sein "
+                "(die Erinnerung kommt vor dem Löschen)"
+            )
+        return self
+
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
 
     @property
     def sqlalchemy_url(self) -> str:
-        if self.database_url:
-            return self.database_url
+        """The database URL in clear, for `make_engine` only (never log or print it)."""
+        if url := self.database_url.get_secret_value():
+            return url
         return f"sqlite:///{(self.data_dir / 'kommpraev.db').resolve()}"
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token.get_secret_value())
 
     @property
     def llm_enabled(self) -> bool:
         return bool(self.llm_base_url and self.llm_model)
+
+
+# Pydantic's messages are English; a person starting the bot reads these instead.
+# Keyed by pydantic's error type; the constraint values come from the error's context.
+_GERMAN = {
+    "int_parsing": "ist keine ganze Zahl",
+    "int_from_float": "ist keine ganze Zahl",
+    "float_parsing": "ist keine Zahl",
+    "bool_parsing": "ist weder true noch false",
+    "greater_than_equal": "muss mindestens {ge} sein",
+    "greater_than": "muss größer als {gt} sein",
+    "less_than_equal": "darf höchstens {le} sein",
+    "less_than": "muss kleiner als {lt} sein",
+    "missing": "fehlt",
+}
+
+
+def german_problems(exc: ValidationError) -> list[str]:
+    """One German line per invalid setting, named as in `.env`, e.g.
+    `TELEGRAM_WEBHOOK_PORT: „abc“ ist keine ganze Zahl`.
+
+    The value is quoted so that a typo is easy to spot, except for secret fields.
+    """
+    secret = {name for name, f in Settings.model_fields.items() if f.annotation is SecretStr}
+    lines = []
+    for error in exc.errors():
+        field = ".".join(str(part) for part in error["loc"])
+        context = error.get("ctx") or {}
+        if error["type"] == "value_error":
+            problem = str(context.get("error", error["msg"]))
+        else:
+            template = _GERMAN.get(error["type"], "ist ungültig ({msg})")
+            problem = template.format(msg=error["msg"], **context)
+        if not field:  # a rule across fields; its message names them
+            lines.append(problem)
+            continue
+        shown = "" if field in secret or error["type"] == "missing" else f"„{error['input']}“ "
+        lines.append(f"{field.upper()}: {shown}{problem}")
+    return lines

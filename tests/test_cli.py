@@ -101,6 +101,21 @@ def test_bad_arguments_and_config_get_german_messages(tmp_path: Path) -> None:
     assert no_token.returncode == 2 and "TELEGRAM_BOT_TOKEN" in no_token.stderr
 
 
+def test_bad_config_values_stop_the_start_with_one_german_line_each(tmp_path: Path) -> None:
+    result = _run(
+        ["start"],
+        tmp_path,
+        TELEGRAM_WEBHOOK_PORT="abc",
+        DRAFT_RETENTION_DAYS="-1",
+        TELEGRAM_BOT_TOKEN="123456:GEHEIM",
+    )
+    assert result.returncode == 2
+    assert "TELEGRAM_WEBHOOK_PORT: „abc“ ist keine ganze Zahl" in result.stderr
+    assert "DRAFT_RETENTION_DAYS: „-1“ muss mindestens 1 sein" in result.stderr
+    for leak in ("Traceback", "Input should", "GEHEIM"):
+        assert leak not in result.stderr
+
+
 # argparse's own English words; none of them may reach a user ("Argumente" may).
 ARGPARSE_ENGLISH = re.compile(
     r"\b(usage|options|positional|arguments?|show|help message|exit|required|invalid"

@@ -27,7 +27,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram, FloodLimits
 
 TOKEN = "123:ABC"
 USER = 4711
@@ -246,6 +246,47 @@ async def test_fault_injection_and_error_mapping(fake: FakeTelegram) -> None:
 
         with pytest.raises(EndPointNotFound):
             await app.bot.do_api_request("frobnicate")
+
+
+async def test_telegrams_limits_length_flood_and_unreachable_chats(fake: FakeTelegram) -> None:
+    app = ApplicationBuilder().token(TOKEN).base_url(fake.base_url).build()
+    async with app:
+        # 4096 UTF-16 code units after entity parsing: "🙂" counts 2, "&amp;" counts 1.
+        await app.bot.send_message(USER, "🙂" * 2048)
+        await app.bot.send_message(USER, "&amp;" * 4096, parse_mode=ParseMode.HTML)
+        with pytest.raises(BadRequest, match=r"(?i)message is too long"):
+            await app.bot.send_message(USER, "🙂" * 2048 + "x")
+
+        fake.flood_limits = FloodLimits(per_chat_burst=2)
+        await app.bot.send_message(USER, "eins")
+        await app.bot.send_message(USER, "zwei")
+        with pytest.raises(RetryAfter) as excinfo:  # the third within a second, same chat
+            await app.bot.send_message(USER, "drei")
+        assert str(excinfo.value) == "Flood control exceeded. Retry in 1 seconds"
+        assert fake.calls("sendMessage")[-1].http_status == 429
+        await app.bot.send_message(USER + 1, "another chat is fine")
+        assert fake.throttled() == 1
+
+        fake.flood_limits = FloodLimits(overall_per_s=2, overall_burst=2)
+        await app.bot.send_message(USER + 2, "a")
+        await app.bot.send_message(USER + 3, "b")
+        with pytest.raises(RetryAfter):
+            await app.bot.send_message(USER + 4, "c")
+        fake.flood_limits = None
+
+        fake.make_unreachable(-100555)
+        with pytest.raises(Forbidden, match="kicked"):
+            await app.bot.send_message(-100555, "an die Geschäftsstelle")
+        fake.make_unreachable(-100555, reason="not_found")
+        with pytest.raises(BadRequest, match=r"(?i)chat not found"):
+            await app.bot.send_message(-100555, "an die Geschäftsstelle")
+        fake.make_reachable(-100555)
+        await app.bot.send_message(-100555, "an die Geschäftsstelle")
+
+        fake.fail_next("sendMessage", 502, after=1)
+        await app.bot.send_message(USER, "geht durch")
+        with pytest.raises(NetworkError):
+            await app.bot.send_message(USER, "scheitert")
 
 
 _BOT_SCRIPT = """

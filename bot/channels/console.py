@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 import sys
-from datetime import UTC, datetime
-from typing import TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
-from bot.conversation import Conversation, Incoming, Reply
-from bot.settings import Settings
-from bot.storage import make_engine, make_sessionmaker, migrate
-from retrieval import Answerer
+from bot.conversation import Attachment, Conversation, Incoming, Reply
+
+if TYPE_CHECKING:
+    from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +33,22 @@ GOODBYE = (
 )
 
 
-def run_console(settings: Settings, answerer: Answerer) -> int:
-    """Chat in the terminal until end of input or /ende; state is kept in the database."""
-    migrate(settings.sqlalchemy_url)
-    engine = make_engine(settings.sqlalchemy_url)
-    try:
-        conversation = Conversation(
-            sessions=make_sessionmaker(engine),
-            answerer=answerer,
-            clock=lambda: datetime.now(UTC),
-            settings=settings,
-            channel="console",
-        )
-        return chat_loop(conversation, sys.stdin, sys.stdout)
-    finally:
-        engine.dispose()
+def run_console(services: Services) -> int:
+    """Chat in the terminal until end of input or /ende; state is kept in the database.
+
+    The caller built `services` (database migrated) and closes them afterwards.
+    """
+    exports = services.settings.data_dir / "exports"
+    return chat_loop(services.conversation("console"), sys.stdin, sys.stdout, exports=exports)
 
 
-def chat_loop(conversation: Conversation, lines: TextIO, out: TextIO) -> int:
-    """Every way out (a word, end of input, Ctrl-C) ends with the same goodbye and status 0."""
+def chat_loop(
+    conversation: Conversation, lines: TextIO, out: TextIO, *, exports: Path | None = None
+) -> int:
+    """Every way out (a word, end of input, Ctrl-C) ends with the same goodbye and status 0.
+
+    Files the assistant sends (a draft as DOCX/PDF) are written to `exports`.
+    """
     last: list[Reply] = []
     try:
         out.write(INTRO + "\n")
@@ -62,7 +59,7 @@ def chat_loop(conversation: Conversation, lines: TextIO, out: TextIO) -> int:
                 break
             incoming = to_incoming(text, last)
             replies = conversation.handle(incoming)
-            out.write(render(replies))
+            out.write(render(replies, exports))
             out.flush()
             last = [r for r in replies if not r.to_staff] or last
     except KeyboardInterrupt:
@@ -90,13 +87,15 @@ def _press(data: str) -> Incoming:
     return Incoming(user_id=CONSOLE_USER, chat_id=CONSOLE_USER, kind="button", button=data)
 
 
-def render(replies: list[Reply]) -> str:
+def render(replies: list[Reply], exports: Path | None = None) -> str:
     """Replies as plain text; buttons numbered across all replies of one turn."""
     parts: list[str] = []
     number = 0
     for reply in replies:
         text = f"{STAFF_HEADER}\n{reply.text}\n---" if reply.to_staff else reply.text
         lines = [text]
+        if reply.attachment is not None:
+            lines.append(_save(reply.attachment, exports))
         for row in reply.buttons:
             labels = []
             for button in row:
@@ -105,3 +104,14 @@ def render(replies: list[Reply]) -> str:
             lines.append("  ".join(labels))
         parts.append("\n".join(lines))
     return "\n\n".join(parts) + "\n\n"
+
+
+def _save(attachment: Attachment, exports: Path | None) -> str:
+    """Write a sent file where the user can open it; say where (or that it was not kept)."""
+    if exports is None:
+        return f"[Datei {attachment.filename}, {len(attachment.data)} Bytes]"
+    exports.mkdir(parents=True, exist_ok=True)
+    # The name comes from the core ("KommPraev-Entwurf-3-v1.docx"); never a path from outside.
+    target = exports / Path(attachment.filename).name
+    target.write_bytes(attachment.data)
+    return f"[Datei gespeichert: {target}]"

@@ -1,127 +1,93 @@
 """Telegram channel: updates -> inbox -> conversation core -> outbox -> Bot API, nothing else.
 
 Every update is recorded in the inbox before Telegram may forget it (the polling loop in
-`telegram_intake`) and processed from there in order; the replies go to the outbox in the same
+`telegram_intake`; what is recorded as what: `telegram_admission`) and processed from there,
+users taking turns and each user's updates in order; the replies go to the outbox in the same
 transaction as the state change, and a sender delivers them. PTB provides the Bot (HTTP, rate
 limiter) and holds no dialogue state (no Updater, no ConversationHandler, no persistence).
+
+Several workers (processes) may share one PostgreSQL: each claims an update together with its
+owner's advisory lock (`inbox_repo.claim`) and keeps both until the update's transaction commits,
+so no update is processed twice and no owner's updates overtake each other; one worker at a time
+sends the outbox (`telegram_delivery.Sender`). On SQLite the one worker needs no such locks.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
+import itertools
 import logging
+import time
 import traceback
 from collections.abc import Awaitable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatAction, ChatType, ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram import Bot, BotCommand, Update
+from telegram.constants import ChatAction
+from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application
 
-from bot.channels.telegram_intake import App, run_webhook, serve_until_signal
+from bot import housekeeping
+from bot.channels.telegram_admission import PAYLOAD_KEYS, Admission, Limits
+from bot.channels.telegram_delivery import Sender, queue_replies, warn_if_staff_unreachable
+from bot.channels.telegram_intake import App, Drained, run_webhook, serve_until_signal
+from bot.channels.telegram_updates import Quarantined
 from bot.conversation import Conversation, Incoming, Reply, texts
 from bot.settings import Settings
-from bot.storage import inbox_repo, make_engine, make_sessionmaker, migrate
-from retrieval import Answerer
+from bot.storage import InboxRow, inbox_repo
+from bot.wiring import Services
 
 log = logging.getLogger(__name__)
 
-MESSAGE_LIMIT = 4000
-"""Below Telegram's 4096 characters, measured on the escaped text to be safe."""
-
-PAYLOAD_KEYS = ("kind", "text", "button", "command")
 PURGE_EVERY = timedelta(hours=1)
 KEEP_HANDLED = timedelta(days=1)
-"""The fields of an `Incoming` kept in the inbox row (user and chat have their own columns)."""
 
-
-def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Split plain text at line breaks so that each part, once escaped, fits one message.
-
-    Example: 3 paragraphs of 3 000 characters -> 3 parts; one 9 000-character line -> 3 parts.
-    """
-    parts: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        candidate = f"{current}\n{line}" if current else line
-        if len(html.escape(candidate, quote=False)) <= limit:
-            current = candidate
-            continue
-        if current:
-            parts.append(current)
-        current = ""
-        for char in line:  # a single line longer than a message: cut it
-            if len(html.escape(current + char, quote=False)) > limit:
-                parts.append(current)
-                current = ""
-            current += char
-    parts.append(current)
-    return [p for p in parts if p.strip()] or [text[:limit]]
-
-
-def to_html(text: str) -> str:
-    """Plain text as Telegram HTML: everything escaped, so user input can never be markup."""
-    return html.escape(text, quote=False)
-
-
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in reply.buttons
-        ]
-    )
-
-
-def to_incoming(update: Update) -> Incoming | None:
-    """The neutral form of an update from a private chat; None for what we do not handle."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None or chat.type != ChatType.PRIVATE:
-        return None
-    if update.callback_query is not None:
-        data = update.callback_query.data or ""
-        return Incoming(user_id=user.id, chat_id=chat.id, kind="button", button=data)
-    message = update.message
-    if message is None:
-        return None  # edited messages, channel posts, ...
-    if message.text is not None:
-        return Incoming.from_text(user_id=user.id, chat_id=chat.id, text=message.text)
-    return Incoming(user_id=user.id, chat_id=chat.id, kind="other")
+SLICE_S = 0.5
+"""A drain returns after this long with work left, so the loop can record what came meanwhile."""
 
 
 class TelegramChannel:
     """Records, processes and delivers; one instance per running bot."""
 
     def __init__(
-        self, *, settings: Settings, conversation: Conversation, sessions: sessionmaker[Session]
+        self,
+        *,
+        settings: Settings,
+        conversation: Conversation,
+        sessions: sessionmaker[Session],
+        limits: Limits | None = None,
+        slice_s: float = SLICE_S,
     ) -> None:
         self.settings = settings
         self.conversation = conversation
         self.sessions = sessions
+        self.admission = Admission(limits=limits or Limits(), answer=self._answer)
+        self.slice_s = slice_s
+        self._turns = itertools.count()
+        self._served: dict[int, int] = {}  # owner id -> the turn that last served them
+        with sessions() as session:  # other processes may share the inbox: claim first
+            self.shared = inbox_repo.several_workers(session)
+        self.sender = Sender(settings=settings, sessions=sessions, shared=self.shared)
         self._lock = asyncio.Lock()
         self._last_purge = datetime.min.replace(tzinfo=UTC)
 
-    async def accept(self, bot: Bot, updates: Sequence[Update]) -> None:
-        """Record what we handle in one transaction, then answer buttons and show typing."""
-        handled = [(u, i) for u in updates if (i := to_incoming(u)) is not None]
+    async def accept(
+        self, bot: Bot, updates: Sequence[Update], *, quarantined: Sequence[Quarantined] = ()
+    ) -> None:
+        """Record each update as what it is (`telegram_admission`) in one transaction, then
+        answer buttons and show typing."""
+        now = datetime.now(UTC)
         with self.sessions.begin() as session:
-            for update, incoming in handled:
-                inbox_repo.record(
-                    session,
-                    update_id=update.update_id,
-                    owner_id=incoming.user_id,
-                    chat_id=incoming.chat_id,
-                    payload={key: getattr(incoming, key) for key in PAYLOAD_KEYS},
-                )
+            for item in quarantined:
+                self.admission.admit(session, item, now=now)
+            routed = [self.admission.admit(session, update, now=now) for update in updates]
         # Both are courtesies (stop the button's spinner, show "typing"): sent together.
-        queries = [u.callback_query for u, _ in handled if u.callback_query is not None]
-        chats = dict.fromkeys(i.chat_id for _, i in handled if i.kind == "text")
+        queries = [u.callback_query for u in updates if u.callback_query is not None]
+        chats = dict.fromkeys(
+            r.chat_id for r in routed if r.incoming is not None and r.incoming.kind == "text"
+        )
         await asyncio.gather(
             *(_courtesy("callback_not_answered", q.answer()) for q in queries),
             *(
@@ -132,63 +98,144 @@ class TelegramChannel:
 
     async def drain(
         self, bot: Bot, *, below: int | None = None, stop: asyncio.Event | None = None
-    ) -> bool:
-        """Deliver unsent replies, then process updates below `below` one by one.
+    ) -> Drained:
+        """Deliver unsent replies, then process updates below `below` one by one, users taking
+        turns (`_next_turn`).
 
         Each update's replies go out before the next update is processed, so a stop request
-        (checked between updates) waits for one update at most. False: replies left unsent.
+        (checked between updates) waits for one update at most. After `slice_s` seconds the
+        drain returns MORE, so that the caller can record what arrived in the meantime.
         """
         async with self._lock:
             await asyncio.to_thread(self._purge_handled)
+            deadline = time.monotonic() + self.slice_s
             while await self._send_unsent(bot):
                 if stop is not None and stop.is_set():
-                    return True
+                    return Drained.DONE
+                if time.monotonic() >= deadline:
+                    return Drained.MORE
                 if not await asyncio.to_thread(self._process_next, below):
-                    return True
-            return False
+                    return Drained.DONE
+            return Drained.UNDELIVERED
 
     def _purge_handled(self) -> None:
-        """Hourly: forget updates handled more than a day ago.
+        """Hourly: forget updates handled more than a day ago; expire abandoned drafts.
 
         Redeliveries come within minutes; old ids only risk a collision when Telegram restarts
-        its update ids after a quiet week, and they would keep data no one needs.
+        its update ids after a quiet week, and they would keep data no one needs. Drafts
+        untouched for DRAFT_RETENTION_DAYS go too, after a reminder queued in the outbox.
         """
         now = datetime.now(UTC)
         if now - self._last_purge < PURGE_EVERY:
             return
         self._last_purge = now
-        with self.sessions.begin() as session:
-            inbox_repo.purge_done(session, before=now - KEEP_HANDLED)
+        with self.sessions() as lease:  # several workers: one sweeps, the others skip this hour
+            if self.shared and not inbox_repo.try_lock(lease, key=inbox_repo.HOUSEKEEPING_LOCK):
+                return
+            with self.sessions.begin() as session:
+                inbox_repo.purge_done(session, before=now - KEEP_HANDLED)
+            housekeeping.expire_drafts(self.sessions, settings=self.settings, now=now)
 
     def _process_next(self, below: int | None) -> bool:
-        """Process the oldest pending update (if its id is below `below`); False: none."""
+        """Process one pending update with an id below `below`; False when none waits.
+
+        The update and its replies are one transaction; a failure is answered with an apology.
+        """
+        if self.shared:
+            return self._process_claimed(below)
         update_id: int | None = None
         chat_id = 0
         try:
-            with self.sessions.begin() as session:
-                rows = inbox_repo.pending(session, limit=1)
-                if not rows or (below is not None and rows[0].update_id >= below):
+            with self.sessions() as session:  # reading only: no write lock yet
+                row = self._next_turn(inbox_repo.pending_heads(session, below=below))
+                if row is None:
                     return False
-                row = rows[0]
                 update_id, chat_id = row.update_id, row.chat_id
                 fields: dict[str, Any] = {key: row.payload.get(key) for key in PAYLOAD_KEYS}
                 incoming = Incoming(user_id=row.owner_id, chat_id=chat_id, **fields)
-                replies = self.conversation.handle_in(session, incoming)
+            # A question is answered before the write transaction, so a slow answer (or LLM)
+            # never holds the lock other writers (the intake, other workers) wait for.
+            prepared = self.conversation.prepare(incoming)
+            with self.sessions.begin() as session:
+                replies = self.conversation.handle_in(session, incoming, prepared)
                 self._queue(session, update_id=update_id, chat_id=chat_id, replies=replies)
         except Exception as exc:
             if update_id is None:
                 raise
-            # Frames only: an exception's message may quote what the user typed.
-            frames = "".join(traceback.format_tb(exc.__traceback__))
-            log.error(
-                "telegram.processing_failed update_id=%s error=%s\n%s",
-                update_id, _name(exc), frames,
-            )  # fmt: skip
+            _log_failure(update_id, exc)
             # Mark it done with an apology, so one bad update cannot block all behind it.
             with self.sessions.begin() as session:
-                error = [Reply(texts.SOMETHING_WENT_WRONG)]
-                self._queue(session, update_id=update_id, chat_id=chat_id, replies=error)
+                self._apologise(session, update_id=update_id, chat_id=chat_id)
         return True
+
+    def _process_claimed(self, below: int | None) -> bool:
+        """`_process_next` when other workers share the database (PostgreSQL).
+
+        Claim, answer and commit in one transaction, which holds the owner's advisory lock and
+        the row lock throughout (a slow answer blocks no one else: PostgreSQL locks rows, not
+        the database). A worker killed midway rolls back; another one (or the same, restarted)
+        claims the update again.
+        """
+        update_id: int | None = None
+        owner_id = chat_id = 0
+        try:
+            with self.sessions.begin() as session:
+                row = self._claim_turn(session, below)
+                if row is None:
+                    return False
+                update_id, owner_id, chat_id = row.update_id, row.owner_id, row.chat_id
+                fields: dict[str, Any] = {key: row.payload.get(key) for key in PAYLOAD_KEYS}
+                incoming = Incoming(user_id=owner_id, chat_id=chat_id, **fields)
+                prepared = self.conversation.prepare(incoming)
+                replies = self.conversation.handle_in(session, incoming, prepared)
+                self._queue(session, update_id=update_id, chat_id=chat_id, replies=replies)
+        except Exception as exc:
+            if update_id is None:
+                raise
+            _log_failure(update_id, exc)
+            with self.sessions.begin() as session:
+                # Another worker may have claimed it after our rollback: then it answers.
+                if inbox_repo.claim(session, update_id=update_id, owner_id=owner_id):
+                    self._apologise(session, update_id=update_id, chat_id=chat_id)
+        return True
+
+    def _claim_turn(self, session: Session, below: int | None) -> InboxRow | None:
+        """The next turn (`_next_turn`) whose update this worker could claim; None: no work.
+
+        A user whose update another worker holds is passed over, so their next update waits
+        until that one is committed: the user's own order holds across workers.
+        """
+        heads = inbox_repo.pending_heads(session, below=below)
+        while (head := self._next_turn(heads)) is not None:
+            row = inbox_repo.claim(session, update_id=head.update_id, owner_id=head.owner_id)
+            if row is not None:
+                return row
+            heads = [h for h in heads if h.owner_id != head.owner_id]
+        return None
+
+    def _apologise(self, session: Session, *, update_id: int, chat_id: int) -> None:
+        error = [Reply(texts.SOMETHING_WENT_WRONG)]
+        self._queue(session, update_id=update_id, chat_id=chat_id, replies=error)
+
+    def _next_turn(self, heads: list[InboxRow]) -> InboxRow | None:
+        """The oldest update of the user served longest ago (or never), among `heads` (each
+        waiting user's oldest update, oldest first).
+
+        Example: A sent 300 messages, then B sent one. A is served in turns 0, 1, 2, ...; B,
+        never served, comes next, then A again: B waits for one update of A, not for 300.
+        Users with nothing waiting are forgotten, so someone writing again is served first.
+        """
+        waiting = {row.owner_id for row in heads}
+        self._served = {owner: t for owner, t in self._served.items() if owner in waiting}
+        if not heads:
+            return None
+        row = min(heads, key=lambda r: self._served.get(r.owner_id, -1))  # ties: oldest head
+        self._served[row.owner_id] = next(self._turns)
+        return row
+
+    def _answer(self, session: Session, update_id: int, chat_id: int, replies: list[Reply]) -> None:
+        """Admission's way to answer an update it does not pass on (a hint, the notice)."""
+        self._queue(session, update_id=update_id, chat_id=chat_id, replies=replies)
 
     def _queue(
         self, session: Session, *, update_id: int, chat_id: int, replies: list[Reply]
@@ -196,46 +243,13 @@ class TelegramChannel:
         # After /loeschen the inbox row itself is gone; the confirmation is then unprompted.
         still_there = inbox_repo.mark_processed(session, update_id=update_id)
         prompted = update_id if still_there else None
-        own = [r.as_json() for r in replies if not r.to_staff]
-        inbox_repo.add_replies(session, update_id=prompted, chat_id=chat_id, payloads=own)
-        staff = [r.as_json() for r in replies if r.to_staff]
-        if staff and self.settings.staff_chat_id is not None:
-            inbox_repo.add_replies(
-                session, update_id=None, chat_id=self.settings.staff_chat_id, payloads=staff
-            )
-        elif staff:
-            log.warning("telegram.staff_notification_dropped reason=no_staff_chat_id")
+        queue_replies(
+            session, settings=self.settings, update_id=prompted, chat_id=chat_id, replies=replies
+        )
 
     async def _send_unsent(self, bot: Bot) -> bool:
-        """Deliver the outbox in order; False when network trouble left rows unsent."""
-        while True:
-            with self.sessions.begin() as session:
-                rows = [(r.id, r.chat_id, r.payload) for r in inbox_repo.unsent(session, limit=50)]
-            if not rows:
-                return True
-            for outbox_id, chat_id, payload in rows:
-                try:
-                    await self.send(bot, chat_id, Reply.from_json(payload))
-                except (Forbidden, BadRequest) as exc:
-                    # Blocked bot or a message Telegram refuses: retrying would fail forever.
-                    log.warning(
-                        "telegram.send_refused outbox_id=%s error=%s", outbox_id, _name(exc)
-                    )
-                except TelegramError as exc:
-                    log.warning("telegram.send_failed outbox_id=%s %s", outbox_id, _name(exc))
-                    return False  # network trouble: keep the row, retry soon
-                # A crash just here sends this row again after the restart: Telegram has no
-                # idempotency key for sendMessage, so this window can only be kept short.
-                with self.sessions.begin() as session:
-                    inbox_repo.mark_sent(session, outbox_id=outbox_id)
-
-    async def send(self, bot: Bot, chat_id: int, reply: Reply) -> None:
-        parts = split_text(reply.text)
-        for index, part in enumerate(parts):
-            markup = keyboard(reply) if index == len(parts) - 1 else None
-            await bot.send_message(
-                chat_id, to_html(part), parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+        """Deliver the outbox (`telegram_delivery.Sender`); False: rows wait for the network."""
+        return await self.sender.send_unsent(bot)
 
     async def set_commands(self, bot: Bot) -> None:
         """The command menu; a failure is logged, not fatal (the next start tries again)."""
@@ -250,6 +264,12 @@ def _name(exc: BaseException) -> str:
     return type(exc).__name__
 
 
+def _log_failure(update_id: int, exc: BaseException) -> None:
+    """Frames only: an exception's message may quote what the user typed."""
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("telegram.processing_failed update_id=%s error=%s\n%s", update_id, _name(exc), frames)
+
+
 async def _courtesy(event: str, call: Awaitable[object]) -> None:
     """A call whose failure changes nothing (e.g. answering a re-delivered button press)."""
     try:
@@ -259,13 +279,20 @@ async def _courtesy(event: str, call: Awaitable[object]) -> None:
 
 
 def build_application(
-    settings: Settings, conversation: Conversation, sessions: sessionmaker[Session]
+    settings: Settings,
+    conversation: Conversation,
+    sessions: sessionmaker[Session],
+    *,
+    limits: Limits | None = None,
 ) -> tuple[App, TelegramChannel]:
     """PTB for the Bot object (rate limiter, HTTP); intake and webhook server are our own."""
-    channel = TelegramChannel(settings=settings, conversation=conversation, sessions=sessions)
+    warn_if_staff_unreachable(settings)
+    channel = TelegramChannel(
+        settings=settings, conversation=conversation, sessions=sessions, limits=limits
+    )
     app: App = (
         Application.builder()
-        .token(settings.telegram_bot_token)
+        .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .rate_limiter(AIORateLimiter())
         .concurrent_updates(False)
@@ -275,30 +302,18 @@ def build_application(
     return app, channel
 
 
-def run_bot(settings: Settings) -> int:
-    """Run the Telegram bot until SIGINT/SIGTERM; 0 after a clean stop."""
-    from bot import wiring
+def run_bot(settings: Settings, services: Services, *, limits: Limits | None = None) -> int:
+    """Run the Telegram bot until SIGINT/SIGTERM; 0 after a clean stop.
 
-    migrate(settings.sqlalchemy_url)
-    engine = make_engine(settings.sqlalchemy_url)
-    sessions = make_sessionmaker(engine)
-    answerer: Answerer = wiring.answerer(settings, wiring.knowledge_base(settings))
-    conversation = Conversation(
-        sessions=sessions,
-        answerer=answerer,
-        clock=lambda: datetime.now(UTC),
-        settings=settings,
-        channel="telegram",
-    )
-    app, channel = build_application(settings, conversation, sessions)
-    try:
-        if settings.telegram_webhook_url:
-            run_webhook(
-                app, channel, url=settings.telegram_webhook_url, port=settings.telegram_webhook_port
-            )
-        else:
-            asyncio.run(serve_until_signal(app, channel))
-    finally:
-        engine.dispose()
+    `services` are ready (database migrated); the caller closes them afterwards.
+    """
+    conversation = services.conversation("telegram")
+    app, channel = build_application(settings, conversation, services.sessions, limits=limits)
+    if settings.telegram_webhook_url:
+        run_webhook(
+            app, channel, url=settings.telegram_webhook_url, port=settings.telegram_webhook_port
+        )
+    else:
+        asyncio.run(serve_until_signal(app, channel))
     log.info("telegram.stopped")
     return 0

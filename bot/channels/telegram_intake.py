@@ -4,11 +4,17 @@ Telegram keeps an update until a later `getUpdates` carries an `offset` above it
 Updater sends that offset as soon as it has fetched a batch, before a handler has stored
 anything, so a process killed in between loses messages. This loop keeps the order safe:
 
-1. `getUpdates(offset)`: returns the oldest updates Telegram still holds.
+1. `getUpdates(offset)`: returns the oldest updates Telegram still holds, as raw JSON; each is
+   parsed on its own (`telegram_updates`), so one unreadable update is quarantined instead of
+   blocking every later one.
 2. `accept`: record them in the inbox (one transaction; a re-delivered update_id is ignored).
 3. `offset = last + 1`; the next `getUpdates` confirms the batch. It is sent at once, with
-   timeout 0, whenever the last call returned something.
-4. `drain(below=...)`: process only updates Telegram has already forgotten, then deliver.
+   timeout 0, whenever the last call returned something (and what it brings is recorded and
+   confirmed the same way, a few batches in a row at most).
+4. `drain(below=...)`: process only updates Telegram has already forgotten, then deliver. A
+   drain stops after a short time slice when work is left (`Drained.MORE`): the loop then asks
+   Telegram again at once, so a message arriving during one user's flood is recorded (and
+   taken in its turn) within a slice instead of after the whole flood.
 
 Why process only confirmed updates: an update processed but not yet confirmed would be delivered
 again after a crash, and if processing deleted its inbox row (/loeschen deletes all of a user's
@@ -24,6 +30,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import logging
 import signal
 from collections.abc import Awaitable, Sequence
@@ -31,8 +38,10 @@ from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 from telegram import Bot, Update
-from telegram.error import InvalidToken, RetryAfter, TelegramError
+from telegram.error import EndPointNotFound, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import Application
+
+from bot.channels.telegram_updates import Quarantined, fetch
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +54,22 @@ RETRY_S = 5
 MAX_BACKOFF_S = 30.0
 """Longest pause after repeated errors of `getUpdates`."""
 
+CONFIRM_ROUNDS = 3
+"""Batches recorded and confirmed in a row before the drain gets its turn."""
+
 T = TypeVar("T")
 App = Application[Any, Any, Any, Any, Any, Any]
+
+
+class Drained(enum.Enum):
+    """How a `drain` ended."""
+
+    DONE = "done"
+    """Nothing left to process below the bound, every reply delivered."""
+    MORE = "more"
+    """The time slice ended with updates still waiting: drain again soon."""
+    UNDELIVERED = "undelivered"
+    """Replies left unsent (network trouble): retry in a few seconds."""
 
 
 class Intake(Protocol):
@@ -55,16 +78,17 @@ class Intake(Protocol):
     async def set_commands(self, bot: Bot) -> None:
         """Publish the command menu (must not raise on Telegram errors)."""
 
-    async def accept(self, bot: Bot, updates: Sequence[Update]) -> None:
-        """Record the updates durably (raises if that failed), then quick acknowledgements."""
+    async def accept(
+        self, bot: Bot, updates: Sequence[Update], *, quarantined: Sequence[Quarantined] = ()
+    ) -> None:
+        """Record the updates (and the ids of unreadable ones) durably, raising if that failed;
+        then quick acknowledgements."""
 
     async def drain(
         self, bot: Bot, *, below: int | None = None, stop: asyncio.Event | None = None
-    ) -> bool:
-        """Process recorded updates with ids below `below` (all if None) and deliver replies.
-
-        Returns False when replies are left undelivered (network trouble).
-        """
+    ) -> Drained:
+        """Process recorded updates with ids below `below` (all if None) for one time slice,
+        and deliver replies."""
 
 
 async def poll(
@@ -78,28 +102,34 @@ async def poll(
     """Poll, record, confirm, process, deliver until `stop` is set; leftovers go first."""
     offset: int | None = None  # None: Telegram sends everything it still holds
     unconfirmed = True  # at start: what Telegram holds may be recorded already
-    delivered = True
+    drained = Drained.DONE
     failures = 0
     # getUpdates is refused while a webhook is set (e.g. by an earlier webhook deployment).
     with contextlib.suppress(TelegramError):
         await bot.delete_webhook()
     while not stop.is_set():
-        wait = 0 if unconfirmed else (poll_timeout if delivered else retry_s)
+        if unconfirmed or drained is Drained.MORE:
+            wait = 0
+        else:
+            wait = poll_timeout if drained is Drained.DONE else retry_s
         try:
-            updates = await _unless_stopped(
-                bot.get_updates(offset=offset, timeout=wait, allowed_updates=Update.ALL_TYPES),
-                stop,
-            )
-            if updates is None:
+            batch = await _unless_stopped(fetch(bot, offset=offset, wait_s=wait), stop)
+            rounds = 0
+            while batch is not None and batch.last_id is not None:
+                await intake.accept(bot, batch.updates, quarantined=batch.quarantined)
+                offset = batch.last_id + 1
+                rounds += 1
+                if rounds == CONFIRM_ROUNDS:
+                    break  # recorded, confirmed by the next poll; processing goes on first
+                # Confirm at once (it may bring more): the drain below can then take what
+                # was just recorded, instead of one time slice later.
+                batch = await _unless_stopped(fetch(bot, offset=offset, wait_s=0), stop)
+            if batch is None:
                 break
-            if updates:
-                await intake.accept(bot, updates)
-                offset = updates[-1].update_id + 1
-            unconfirmed = bool(updates)
-            below = updates[0].update_id if updates else None
-            delivered = await intake.drain(bot, below=below, stop=stop)
+            unconfirmed = batch.first_id is not None
+            drained = await intake.drain(bot, below=batch.first_id, stop=stop)
             failures = 0
-        except InvalidToken:
+        except (InvalidToken, EndPointNotFound):  # the token was refused (revoked, mistyped)
             raise
         except RetryAfter as exc:
             log.warning("telegram.poll_throttled retry_after=%s", exc.retry_after)

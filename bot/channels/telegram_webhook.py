@@ -4,10 +4,12 @@ Telegram forgets an update once its POST was answered with a 2xx; after any othe
 none) it sends the update again later. So each POST is answered:
 
 * 403 without the secret token registered with setWebhook: not from Telegram;
-* 400 when the body is no update: nothing to record;
 * 500 when recording failed (e.g. the database is locked): Telegram retries, and the inbox
   ignores an update_id it has seen before;
-* 200 only after `intake.accept` has committed the update.
+* 200 only after `intake.accept` has committed the update;
+* 200 too for a body from Telegram that we cannot read (not JSON, no update_id, or a shape PTB
+  refuses): any other answer makes Telegram send it again and again, and with one connection
+  every later update would wait behind it. One with an update_id is recorded as quarantined.
 
 Processing and sending happen afterwards, in one worker task that `intake.drain`s whatever is
 recorded whenever a POST was answered; so a slow answer never delays Telegram's next POST, and a
@@ -15,6 +17,12 @@ process killed after the 200 finds the update in the inbox at the next start (le
 
 An update recorded whose 200 never reached Telegram (the process died in between) is delivered
 once more; the inbox recognises its update_id (/loeschen keeps unprocessed rows for this reason).
+
+Several such processes may run behind one reverse proxy, sharing one PostgreSQL (README,
+"Betrieb mit mehreren Prozessen"): any of them records a POST, each worker claims updates from
+the shared inbox (`TelegramChannel`), and an idle worker looks at the inbox and outbox every
+`SHARED_POLL_S`, since work may come from elsewhere: replies another worker queued while this
+one held the sender lock, updates of a worker that was killed.
 """
 
 from __future__ import annotations
@@ -36,11 +44,23 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, Tele
 from tornado.httpserver import HTTPServer
 from tornado.iostream import StreamClosedError
 
-from bot.channels.telegram_intake import MAX_BACKOFF_S, RETRY_S, App, Intake, stop_on_signals
+from bot.channels.telegram_intake import (
+    MAX_BACKOFF_S,
+    RETRY_S,
+    App,
+    Drained,
+    Intake,
+    stop_on_signals,
+)
+from bot.channels.telegram_updates import Quarantined, parse_one
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+SHARED_POLL_S = 1.0
+"""How long an idle worker waits for a POST before it drains anyway, when workers share the
+database. Alone (SQLite) it waits for a POST: all work comes through its own."""
 
 MAX_BODY_BYTES = 1 << 20
 """Updates are a few kilobytes (a message holds at most 4096 characters); 1 MiB is plenty."""
@@ -72,19 +92,21 @@ class Receiver:
             log.warning("telegram.webhook_forbidden")
             return HTTPStatus.FORBIDDEN
         try:
-            data = json.loads(body)
-            update = Update.de_json(data, self.bot) if isinstance(data, dict) else None
-        except Exception:  # invalid JSON or UTF-8, or PTB refusing the object's shape
-            update = None
-        if update is None:
-            log.warning("telegram.webhook_bad_request")
-            return HTTPStatus.BAD_REQUEST
+            item = parse_one(json.loads(body), self.bot)
+        except (ValueError, RecursionError):  # invalid JSON or UTF-8, absurdly deep nesting
+            item = None
+        if item is None:
+            log.warning("telegram.webhook_unreadable")
+            return HTTPStatus.OK  # see the module docstring: a 4xx would be sent again forever
         try:
-            await self.intake.accept(self.bot, [update])
+            if isinstance(item, Quarantined):
+                await self.intake.accept(self.bot, [], quarantined=[item])
+            else:
+                await self.intake.accept(self.bot, [item])
         except Exception as exc:
             log.error(
                 "telegram.webhook_not_recorded update_id=%s error=%s",
-                update.update_id,
+                item.update_id,
                 type(exc).__name__,
             )
             return HTTPStatus.INTERNAL_SERVER_ERROR
@@ -120,20 +142,32 @@ def make_server(url: str, receiver: Receiver) -> HTTPServer:
     return HTTPServer(app, max_body_size=MAX_BODY_BYTES)
 
 
-async def deliver(bot: Bot, intake: Intake, *, wake: asyncio.Event, stop: asyncio.Event) -> None:
+async def deliver(
+    bot: Bot,
+    intake: Intake,
+    *,
+    wake: asyncio.Event,
+    stop: asyncio.Event,
+    idle_s: float | None = None,
+) -> None:
     """Drain whenever woken (and at once: last run's leftovers) until `stop` is set.
 
-    Unsent replies (network trouble) are retried every RETRY_S seconds without a wake-up.
+    A drain that ends its time slice with work left runs again at once (POSTs are answered in
+    between). Unsent replies (network trouble) are retried every RETRY_S seconds. With `idle_s`
+    (other workers share the database) a drain runs at least that often.
     """
     while not stop.is_set():
         wake.clear()  # a POST answered during the drain wakes the next round
         try:
-            delivered = await intake.drain(bot, stop=stop)
+            drained = await intake.drain(bot, stop=stop)
         except Exception as exc:  # database trouble: the rows wait, try again soon
             log.warning("telegram.drain_failed error=%s", type(exc).__name__)
-            delivered = False
+            drained = Drained.UNDELIVERED
+        if drained is Drained.MORE:
+            continue
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(wake.wait(), None if delivered else RETRY_S)
+            pause = idle_s if drained is Drained.DONE else min(RETRY_S, idle_s or RETRY_S)
+            await asyncio.wait_for(wake.wait(), pause)
 
 
 async def register(bot: Bot, *, url: str, secret: str, stop: asyncio.Event) -> None:
@@ -175,7 +209,9 @@ async def serve_webhook(
         secret = webhook_secret(bot.token)
         server = make_server(url, Receiver(bot=bot, intake=intake, secret=secret, wake=wake))
         server.listen(port, address=host)  # before setWebhook: Telegram may POST at once
-        worker = asyncio.create_task(deliver(bot, intake, wake=wake, stop=stop))
+        # Set by TelegramChannel on PostgreSQL; other Intakes (tests) work alone.
+        idle_s = SHARED_POLL_S if getattr(intake, "shared", False) else None
+        worker = asyncio.create_task(deliver(bot, intake, wake=wake, stop=stop, idle_s=idle_s))
         try:
             await intake.set_commands(bot)
             await register(bot, url=url, secret=secret, stop=stop)

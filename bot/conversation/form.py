@@ -183,6 +183,9 @@ def accept(turn: Turn, step: Step, value: Any, *, skipped: bool = False) -> list
             else None
         )
         findings = entry_findings(draft, step.checks or step.key, today=turn.ctx.today, post=post)
+        if draft.planned_submission is None:
+            # Not asked yet: a deadline counted from today would warn about an answer not given.
+            findings = [f for f in findings if f.field not in ("planned_submission", "late_reason")]
         errors = [f for f in findings if f.level == "fehler"]
         if errors:
             return [Reply(_findings_text(errors, stop=True)), step_prompt(turn, step)]

@@ -51,7 +51,8 @@ PRIVACY = (
     "damit bei einer Störung nichts verloren geht.\n\n"
     "Wozu? Um Ihren Antrag vorzubereiten und ihn auf Ihren Wunsch an die Geschäftsstelle des "
     "Landespräventionsrates (LPR) zu übergeben.\n\n"
-    "Wie lange? Bis Sie die Daten löschen.\n\n"
+    "Wie lange? Bis Sie die Daten löschen. Nie eingereichte Entwürfe lösche ich 180 Tage nach "
+    "der letzten Änderung; eine Woche vorher erinnere ich Sie daran.\n\n"
     "Wer sieht die Daten? Sie selbst und – erst nachdem Sie eingereicht haben – die "
     "Mitarbeiterinnen und Mitarbeiter der Geschäftsstelle LPR.\n\n"
     "Einsehen: /meine_daten · Löschen: /loeschen"
@@ -107,7 +108,7 @@ ALL_ANSWERED = (
     "Geschafft – alle Fragen sind beantwortet. Prüfen Sie die Angaben unten; mit den Knöpfen "
     "können Sie jeden Abschnitt ändern."
 )
-EDIT_DONE = "Geändert. Hier die aktualisierte Übersicht:"
+EDIT_DONE = "Geändert."
 
 SUMMARY_HEADER = "Antragsentwurf Nr. {draft_id} · Version {version} · Status: {status}"
 STATUS_LABELS = {

@@ -16,7 +16,7 @@ def insert_unless_present(
     session: Session,
     model: type[Base],
     *,
-    key: InstrumentedAttribute[int],
+    key: InstrumentedAttribute[int] | InstrumentedAttribute[str | None],
     values: dict[str, Any],
 ) -> bool:
     """Insert one row unless its `key` is taken already; True when a row was inserted.

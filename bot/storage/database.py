@@ -10,6 +10,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
@@ -80,5 +81,59 @@ def _sqlite_on_connect(dbapi_connection: DBAPIConnection, _record: ConnectionPoo
         # Safe with WAL (a power cut may lose the last commits, never corrupts the file).
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, in the table and in freed pages, instead
+        # of lingering in free space until reused: /loeschen must erase, not just unlink.
+        # The WAL still holds older page images; `erase_after_commit` truncates it.
+        cursor.execute("PRAGMA secure_delete = ON")
     finally:
         cursor.close()
+
+
+def erase_after_commit(session: Session) -> None:
+    """Have the files forget deleted personal data once this session's transaction commits.
+
+    Repositories call this when they delete personal data; callers need not know the backend.
+    With SQLite, `secure_delete` zeroes the deleted content in the database file, but the WAL
+    still holds the pages as they were, until a checkpoint copies the log back and truncates
+    it. A checkpoint cannot run inside the deleting transaction (and a rolled-back deletion
+    needs none), so it runs after the commit, on a connection of its own. On PostgreSQL the
+    rows are gone at commit; the dead tuples are VACUUM's business (see README, Datenschutz).
+    """
+    # After a rollback the request stays: one checkpoint too many later costs milliseconds,
+    # and telling a savepoint's rollback from the outer one's is not worth the risk.
+    if not session.info.get(_LISTENING):
+        session.info[_LISTENING] = True
+        event.listen(session, "after_commit", _erase_if_asked)
+    session.info[_ERASE_REQUESTED] = True
+
+
+def checkpoint(engine: Engine) -> bool:
+    """Copy SQLite's WAL into the database file and truncate it; True when it all went back.
+
+    False when another connection was still reading an older snapshot (after waiting up to
+    busy_timeout): then the log keeps those pages until a later checkpoint overwrites them.
+    No-op (True) on other backends.
+    """
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as connection:
+        row = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    busy = bool(row[0])
+    if busy:
+        log.warning("storage.checkpoint_incomplete busy=1 wal_frames=%s", row[1])
+    return not busy
+
+
+_LISTENING = "kommpraev.erase_listening"
+_ERASE_REQUESTED = "kommpraev.erase_requested"
+
+
+def _erase_if_asked(session: Session) -> None:
+    if not session.info.pop(_ERASE_REQUESTED, False):
+        return
+    bind = session.get_bind()
+    try:
+        checkpoint(bind.engine)
+    except SQLAlchemyError as exc:
+        # The deletion is committed; a failed clean-up must not turn it into an error reply.
+        log.warning("storage.checkpoint_failed error=%s", type(exc).__name__)

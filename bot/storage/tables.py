@@ -90,6 +90,8 @@ class DraftRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # When the user was told that this abandoned draft will be deleted (`retention.sweep`).
+    reminded_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class DraftVersionRow(Base):
@@ -136,3 +138,12 @@ class OutboxRow(Base):
     seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    # Delivery state (migration 0002d). A message that must reach its chat at most once (the
+    # staff notification of one draft version) carries a key; the row is kept for good.
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True, index=True)
+    # Refused by Telegram (blocked, not in the group, chat not found): when, why, how often.
+    # `retry_at` set: a dead letter tried again then (staff chat); None: final (user chat).
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    error: Mapped[str | None] = mapped_column(String(200))
+    retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

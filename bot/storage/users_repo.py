@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from bot.storage import drafts_repo
 from bot.storage._sql import count_affected, insert_unless_present
 from bot.storage.columns import utcnow
+from bot.storage.database import erase_after_commit
 from bot.storage.errors import UserNotFound
 from bot.storage.tables import (
     Base,
@@ -105,9 +106,12 @@ def export_all(session: Session, *, owner_id: int) -> dict[str, Any]:
 def delete_all(session: Session, *, owner_id: int) -> dict[str, int]:
     """Erase every row of the user; returns rows deleted per table.
 
-    Updates not yet processed stay in the inbox (they are answered in turn and then emptied):
-    that includes the update asking for the deletion, so its confirmation can still be
-    queued against it, and messages typed right after it, which must not go unanswered.
+    Inbox rows go by owner, outbox rows by the user's private chat (chat id = user id) or by
+    answering one of their updates. Updates not yet processed stay in the inbox (they are
+    answered in turn and then emptied): that includes the update asking for the deletion, so
+    its confirmation can still be queued against it, and messages typed right after it, which
+    must not go unanswered. Once the caller commits, the storage also removes what the files
+    would still hold of the deleted rows (`erase_after_commit`).
     """
     owned_drafts = select(DraftRow.id).where(DraftRow.owner_id == owner_id)
     # Children before parents, so that no foreign key is ever left dangling.
@@ -122,6 +126,7 @@ def delete_all(session: Session, *, owner_id: int) -> dict[str, int]:
         "users": delete(UserRow).where(UserRow.id == owner_id),
     }
     counts = {table: count_affected(session, sql) for table, sql in statements.items()}
+    erase_after_commit(session)
     log.info("user.deleted_all owner_id=%s %s", owner_id, _format_counts(counts))
     return counts
 

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import docx
 import pytest
 
 from bot.settings import Settings
@@ -27,6 +28,7 @@ SCRIPT = "\n".join(
         "/antrag",
         "Weiter ausfüllen",
         "/entwurf",
+        "/export",
         "/ende",
         "this line is never read",
     ]
@@ -74,6 +76,16 @@ def test_console_chat_answers_and_keeps_the_draft_across_runs(
     assert "Name: Stadt <b>Pirna</b>" in transcript
     assert "Art: Stadt" in transcript
     assert (tmp_path / "kommpraev.db").exists()
+    # /export leaves the draft as a Word file the user can open.
+    exported = tmp_path / "exports" / "KommPraev-Entwurf-1-v1.docx"
+    assert f"[Datei gespeichert: {exported}]" in transcript
+    document = docx.Document(str(exported))
+    assert any(
+        "Stadt <b>Pirna</b>" in cell.text
+        for t in document.tables
+        for row in t.rows
+        for cell in row.cells
+    ) or "Stadt <b>Pirna</b>" in "\n".join(p.text for p in document.paragraphs)
 
     # A second run on the same DATA_DIR continues where the first one stopped.
     again = run_chat(tmp_path, "/antrag\n#1\nSächsische Schweiz-Osterzgebirge\n/ende")

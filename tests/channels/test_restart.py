@@ -181,11 +181,10 @@ def _script(n: int) -> list[Callable[[TelegramUser], None]]:
         lambda u: u.presses("Verstanden, weiter", expect="Wie heißt die antragstellende"),
         lambda u: u.says(f"Gemeinde Testdorf {n}", expect="Welche Art von Körperschaft"),
         lambda u: u.presses("Gemeinde", expect="In welchem Landkreis"),
-        lambda u: u.says(
-            "Bis wann muss der Antrag eingegangen sein?", expect="In welchem Landkreis"
-        ),
         lambda u: u.says(f"Landkreis {n}", expect="Straße und Hausnummer"),
         lambda u: u.says(f"Hauptstraße {n}", expect="Postleitzahl?"),
+        # A question where a postcode is expected: answered, then the same question again.
+        lambda u: u.says("Bis wann muss der Antrag eingegangen sein?", expect="Postleitzahl?"),
         lambda u: u.says(f"0100{n}", expect="Ort?"),
         lambda u: u.says(f"Testdorf {n}", expect="Ansprechperson für den Antrag"),
         lambda u: u.says(f"Person Nummer {n}", expect="Welche Funktion"),

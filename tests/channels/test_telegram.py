@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.telegram import TelegramChannel, build_application, split_text, to_html
+from bot.channels.telegram import TelegramChannel, build_application
+from bot.channels.telegram_delivery import split_text, to_html
 from bot.channels.telegram_intake import serve
 from bot.conversation import Conversation
 from bot.settings import Settings
@@ -34,7 +36,7 @@ def settings(tmp_path: Path, shipped_settings: Settings, fake: FakeTelegram) -> 
     return shipped_settings.model_copy(
         update={
             "data_dir": tmp_path,
-            "telegram_bot_token": "123:ABC",
+            "telegram_bot_token": SecretStr("123:ABC"),  # model_copy does not validate
             "telegram_api_base_url": fake.base_url,
             "staff_chat_id": STAFF,
         }

@@ -81,7 +81,7 @@ async def test_an_ask_back_shows_one_button_per_suggestion_and_a_tap_answers(
     assert offer.inline_keyboard == [
         [{"text": "Wie hoch ist der Eigenanteil?", "callback_data": "s:faq:eigenanteil"}],
         [{"text": MARKUP, "callback_data": "s:faq:eigenleistung"}],  # button text is plain
-        [{"text": "An die Geschäftsstelle weitergeben", "callback_data": "forward:yes"}],
+        [{"text": "An die Geschäftsstelle weitergeben", "callback_data": "forward"}],
     ]
     assert offer.plain_text == f"{LEAD_IN}\n\n1. {SHARE.question}\n2. {MARKUP}"
     assert "2. Zählt &lt;b&gt;Eigenleistung&lt;/b&gt; &amp; Geld?" in (offer.text or "")

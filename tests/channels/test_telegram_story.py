@@ -3,10 +3,14 @@ the odd things people send from a phone."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
+import docx
+import pypdf
 import pytest
 
+from bot.conversation import texts
 from bot.settings import Settings
 from tests.channels.story_helpers import BotProcess, Phone
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
@@ -131,13 +135,17 @@ def test_an_employee_fills_checks_and_submits_a_draft_on_the_phone(
     erika.taps("Nein")  # no further year
     for amount in ("3.600", "0", "0", "32.400"):
         erika.says(amount)
+    assert "Vorsteuerabzug" in erika.text()
+    erika.taps("Nein")
     assert "begonnen" in erika.text()
     erika.taps("Nein")
+    assert "förmlichen Antrag" in erika.text()
+    erika.says_until("15.10.2026", lambda m: "ändern: Vorhaben" in m.button_texts)
     assert "alle Fragen sind beantwortet" in erika.text()
     assert "Sicher im Quartier" in erika.text() and "32.400,00 €" in erika.text()
 
     # The summary; one field changed through its "ändern" button.
-    erika.says("/entwurf")
+    erika.says_until("/entwurf", lambda m: "ändern: Vorhaben" in m.button_texts)
     assert "Antragsentwurf Nr." in erika.text() and "Erika Muster" in erika.text()
     assert "ändern: Vorhaben" in erika.buttons()
     erika.taps("ändern: Vorhaben")
@@ -202,7 +210,7 @@ def test_a_sticker_and_a_photo_get_a_text_only_hint(fake: FakeTelegram, bot: Bot
     assert "nur Text" in erika.text()
 
 
-def test_an_edited_message_changes_nothing_and_is_not_answered(
+def test_an_edited_message_changes_nothing_and_gets_a_hint(
     fake: FakeTelegram, bot: BotProcess
 ) -> None:
     erika = phone(fake, bot, 2003)
@@ -213,8 +221,9 @@ def test_an_edited_message_changes_nothing_and_is_not_answered(
 
     # "Stadt" would be a valid answer to the open question, if the edit were taken as one.
     erika.edits_last_message("Stadt")
-    summary = the_summary(erika)  # replies come in order: an answer to the edit comes first
-    assert erika.chat()[replies_so_far].message_id == summary.message_id, erika.texts()
+    (hint,) = fake.wait_for_messages(2003, replies_so_far + 1, timeout=30)[replies_so_far:]
+    assert hint.plain_text == texts.EDITED_MESSAGE_HINT
+    summary = the_summary(erika)
     assert "Name: Stadt Pirna" in (summary.plain_text or "")
     assert "Art:" not in (summary.plain_text or "")
     assert "Welche Art von Körperschaft" in erika.texts()[-1]
@@ -273,10 +282,11 @@ def test_a_long_reply_is_split_below_the_telegram_limit(
     the_summary(erika)
     first = "Wir & die <Polizei> planen gemeinsam. " * 90  # ~3 400 characters, no line break
     second = "Befragung von Anwohnern im Quartier. " * 90
+    erika.taps("ändern: Beschreibung")
     for step, text in (("Schritt 1", first.strip()), ("Schritt 2", second.strip())):
-        erika.taps("ändern: Beschreibung")
         erika.taps(step)
-        erika.says_until(text, lambda m: "ändern: Beschreibung" in m.button_texts)
+        # After each change the section comes back, with its buttons on the last part.
+        erika.says_until(text, lambda m: "Zur Übersicht" in m.button_texts)
 
     parts = erika.last
     assert len(parts) >= 2, erika.texts()
@@ -287,3 +297,82 @@ def test_a_long_reply_is_split_below_the_telegram_limit(
     shown = "".join(erika.texts()).replace("\n", "")
     assert first.strip() in shown and second.strip() in shown
     assert erika.refused_sends() == []
+
+
+# ---------------------------------------------------------------------------------------------
+# Typed button words and changing one cost item without losing the rest
+# ---------------------------------------------------------------------------------------------
+
+
+def test_typing_zurueck_goes_back_and_is_never_stored_as_the_name(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    erika = phone(fake, bot, 3001)
+    erika.says("/antrag", replies=2)
+    erika.taps("Verstanden, weiter")
+    erika.says("Gemeinde Kleinstadt")
+    assert "Welche Art von Körperschaft" in erika.text()
+    erika.says("zurück")
+    assert "Wie heißt die antragstellende Kommune" in erika.text()
+    erika.says("gemeinde")  # a button label typed in lower case
+    assert "Welche Art" in erika.text()  # the name was typed: this is the next question
+
+    erika.says("/abbrechen")
+    erika.says("/entwurf", replies=1)
+    assert "Name: gemeinde" in erika.text()
+    assert "zurück" not in erika.text().split("Antragsteller", 1)[1].split("\n\n")[0]
+
+
+def test_one_cost_item_is_changed_and_deleted_on_the_phone(
+    fake: FakeTelegram, bot: BotProcess
+) -> None:
+    max_ = phone(fake, bot, 3002)
+    max_.says("/antrag", replies=2)
+    max_.taps("Verstanden, weiter")
+    max_.says("Stadt Riesa")
+    max_.says("/abbrechen")
+    max_.says("/entwurf")
+    max_.taps("ändern: Ausgabenplan")
+    max_.taps("+ Weiteres Jahr")
+    max_.says("2027")
+    max_.taps("Nein")  # no posts
+    max_.taps("Ja")  # material
+    max_.says("Flyer")
+    max_.says("800")
+    max_.taps("Ja")  # a further item
+    max_.says("Honorare")
+    max_.says("2.000")
+    max_.taps("Nein")
+    max_.taps("Nein")  # no further year: back to the plan
+    assert "Flyer – 800,00 €" in max_.text() and "Honorare – 2.000,00 €" in max_.text()
+
+    max_.taps("2027: Flyer")
+    max_.taps("Betrag ändern")
+    assert "Bisher gespeichert: 800,00 €" in max_.text()
+    max_.says("1.200")
+    assert "Flyer – 1.200,00 €" in max_.text() and "Honorare – 2.000,00 €" in max_.text()
+    assert "Antragsteller" not in max_.text()  # the plan, not the whole draft
+
+    max_.taps("2027: Flyer")
+    max_.taps("Posten löschen")
+    max_.taps("Ja, löschen")
+    assert "Flyer" not in max_.text() and "Honorare – 2.000,00 €" in max_.text()
+
+    # The plan as a file for the council: Word first, PDF with one tap.
+    max_.says("/export", replies=2)
+    (word,) = fake.sent_documents(3002)
+    assert word.document is not None
+    assert word.document.filename == "KommPraev-Entwurf-" + word.document.filename.split("-", 2)[2]
+    assert word.document.filename.endswith("-v1.docx")
+    text = "\n".join(
+        cell.text
+        for table in docx.Document(io.BytesIO(word.document.data)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "Honorare" in text and "2.000,00 €" in text and "Stadt Riesa" in text
+    max_.taps("Als PDF", replies=2)
+    pdf = fake.sent_documents(3002)[-1].document
+    assert pdf is not None and pdf.filename is not None and pdf.filename.endswith(".pdf")
+    pages = "".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "2.000,00 €" in pages and "Stadt Riesa" in pages

@@ -22,6 +22,12 @@ arrives with ``offset`` greater than its ``update_id``; a negative offset keeps 
 ``-offset`` updates; ``timeout`` long-polls (capped at ``long_poll_cap`` seconds). State lives in
 the test process, so a bot subprocess can be killed and restarted against the same fake: confirmed
 updates stay confirmed and unconfirmed ones are delivered again.
+
+Telegram's limits: a text longer than 4096 UTF-16 code units after entity parsing is refused
+with 400 "message is too long"; with ``flood_limits=FloodLimits()`` sends beyond ≈30 messages/s
+overall or ≈1 message/s per chat (after a short burst) get 429 "Too Many Requests: retry after
+N" with ``parameters.retry_after``; ``make_unreachable`` makes a chat answer 403 (bot kicked from
+the group) or 400 (chat not found).
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ import asyncio
 import copy
 import itertools
 import json
+import math
 import mimetypes
 import re
 import threading
@@ -44,7 +51,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tests.fakes._http import BackgroundHTTPServer, FakeRequestHandler, UploadedFile, parse_body
 
-__all__ = ["FakeTelegram", "RecordedCall", "SentDocument", "SentMessage"]
+__all__ = ["FakeTelegram", "FloodLimits", "RecordedCall", "SentDocument", "SentMessage"]
 
 JSONDict = dict[str, Any]
 
@@ -187,6 +194,33 @@ class SentMessage:
             for b in row
             if "callback_data" in b
         ]
+
+
+@dataclass(frozen=True)
+class FloodLimits:
+    """Telegram's flood control as token buckets: a burst, then a steady rate.
+
+    Telegram documents "about 30 messages per second" overall and "no more than one message
+    per second" in one chat, with short bursts allowed; beyond that it answers 429 with the
+    whole seconds to wait. Only the methods that send a message count.
+    """
+
+    overall_per_s: float = 30.0
+    overall_burst: float = 30.0
+    per_chat_per_s: float = 1.0
+    per_chat_burst: float = 3.0
+    methods: frozenset[str] = frozenset({"sendmessage", "senddocument"})
+
+
+class _Bucket:
+    def __init__(self, rate: float, burst: float, now: float) -> None:
+        self.rate, self.burst, self.tokens, self.stamp = rate, burst, burst, now
+
+    def wait(self, now: float) -> float:
+        """Seconds until one token is there (0: there is one now)."""
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
 
 
 @dataclass
@@ -374,8 +408,10 @@ class FakeTelegram(BackgroundHTTPServer):
         long_poll_cap: float = 1.0,
         first_update_id: int = 1,
         validate_html: bool = True,
+        flood_limits: FloodLimits | None = None,
     ) -> None:
         super().__init__()
+        self.flood_limits = flood_limits
         self.token = token
         self.bot_first_name = bot_first_name
         self.bot_username = bot_username
@@ -394,7 +430,10 @@ class FakeTelegram(BackgroundHTTPServer):
             self._delivery_counts: dict[int, int] = {}
             self._poll_generation = 0
             self._calls: list[RecordedCall] = []
-            self._faults: dict[str, deque[_Fault]] = {}
+            self._faults: dict[str, deque[_Fault | None]] = {}
+            self._buckets: dict[int | None, _Bucket] = {}  # None: the bot's overall bucket
+            self._bucket_limits: FloodLimits | None = None
+            self._unreachable: dict[int, TelegramApiError] = {}
             self._next_msg_id: dict[int, int] = {}
             self._bot_messages: dict[tuple[int, int], SentMessage] = {}
             self._bot_message_order: list[tuple[int, int]] = []
@@ -621,6 +660,20 @@ class FakeTelegram(BackgroundHTTPServer):
                 message["caption"] = caption
             return self.push_update({"message": message})
 
+    def make_unreachable(self, chat_id: int, *, reason: str = "kicked") -> None:
+        """Sends to ``chat_id`` fail: "kicked" 403 (bot removed from the group), "not_found" 400."""
+        errors = {
+            "kicked": TelegramApiError(403, "Forbidden: bot was kicked from the supergroup chat"),
+            "not_found": _bad_request("chat not found"),
+        }
+        with self._cond:
+            self._unreachable[chat_id] = errors[reason]
+
+    def make_reachable(self, chat_id: int) -> None:
+        """Undo ``make_unreachable`` (the bot was added to the group again)."""
+        with self._cond:
+            self._unreachable.pop(chat_id, None)
+
     def user_blocks_bot(self, user_id: int, blocked: bool = True) -> None:
         """From now on sends to ``user_id`` fail with 403 "bot was blocked by the user"."""
         with self._cond:
@@ -640,8 +693,9 @@ class FakeTelegram(BackgroundHTTPServer):
         retry_after: int | None = 1,
         description: str | None = None,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """Let the next ``times`` calls of ``method`` fail with ``error_code``.
+        """Let ``times`` calls of ``method`` fail with ``error_code``, after ``after`` succeed.
 
         429 responses carry ``parameters.retry_after`` (PTB raises ``RetryAfter``); other codes
         ignore ``retry_after``. The failing calls are still recorded (``http_status`` set).
@@ -649,7 +703,11 @@ class FakeTelegram(BackgroundHTTPServer):
         fault = _Fault(error_code, retry_after if error_code == 429 else None, description)
         with self._cond:
             queue = self._faults.setdefault(method.lower(), deque())
-            queue.extend([fault] * times)
+            queue.extend([None] * after + [fault] * times)
+
+    def throttled(self, method: str = "sendMessage") -> int:
+        """How many calls of ``method`` were answered 429 (injected or by ``flood_limits``)."""
+        return sum(1 for call in self.calls(method) if call.http_status == 429)
 
     # ==========================================================================================
     # Test-side API: inspection
@@ -935,6 +993,7 @@ class FakeTelegram(BackgroundHTTPServer):
                     fault.error_code, fault.retry_after
                 )
                 raise TelegramApiError(fault.error_code, description, fault.retry_after)
+            self._check_flood(method, params)
             result = self._call_method(method, params, files)
         except TelegramApiError as exc:
             status, payload = exc.error_code, exc.payload()
@@ -946,6 +1005,32 @@ class FakeTelegram(BackgroundHTTPServer):
             call.http_status = status
             self._cond.notify_all()
         return status, payload
+
+    def _check_flood(self, method: str, p: JSONDict) -> None:
+        """Take a token from the overall and the chat's bucket, or refuse with 429."""
+        limits = self.flood_limits
+        if limits is None or method.lower() not in limits.methods:
+            return
+        chat_id = p.get("chat_id") if isinstance(p.get("chat_id"), int) else None
+        with self._cond:
+            if self._bucket_limits is not limits:  # new limits: fresh buckets
+                self._buckets, self._bucket_limits = {}, limits
+            now = time.monotonic()
+            overall = self._buckets.setdefault(
+                None, _Bucket(limits.overall_per_s, limits.overall_burst, now)
+            )
+            buckets = [overall]
+            if chat_id is not None:
+                chat = _Bucket(limits.per_chat_per_s, limits.per_chat_burst, now)
+                buckets.append(self._buckets.setdefault(chat_id, chat))
+            wait = max(bucket.wait(now) for bucket in buckets)
+            if wait > 0:
+                retry_after = max(1, math.ceil(wait))
+                raise TelegramApiError(
+                    429, f"Too Many Requests: retry after {retry_after}", retry_after
+                )
+            for bucket in buckets:
+                bucket.tokens -= 1
 
     def _call_method(self, method: str, p: JSONDict, files: list[UploadedFile]) -> Any:
         name = method.lower()
@@ -1073,6 +1158,8 @@ class FakeTelegram(BackgroundHTTPServer):
             raise _bad_request("chat not found")
         if chat_id in self._blocked:
             raise TelegramApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id in self._unreachable:
+            raise self._unreachable[chat_id]
         return chat_id
 
     def _record_sent(

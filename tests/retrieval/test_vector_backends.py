@@ -7,9 +7,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -71,6 +73,19 @@ def test_index_and_answer_through_a_chroma_server(
     assert answer.sources[0].document == "RL Alpha"
 
 
+def _seen_line(stream: IO[str], marker: str, *, timeout_s: float) -> bool:
+    """Wait until a line containing `marker` arrives; keep reading so the pipe never fills."""
+    seen = threading.Event()
+
+    def read() -> None:
+        for line in stream:
+            if marker in line:
+                seen.set()
+
+    threading.Thread(target=read, name="stderr-reader", daemon=True).start()
+    return seen.wait(timeout_s)
+
+
 def test_index_process_killed_midway_leaves_previous_index_usable(tmp_path: Path) -> None:
     knowledge, data = tmp_path / "knowledge", tmp_path / "data"
     knowledge.mkdir()
@@ -90,9 +105,15 @@ def test_index_process_killed_midway_leaves_previous_index_usable(tmp_path: Path
             f"# Projektliste {i}\n\n## Teil {i}\n\n" + " ".join(lines), encoding="utf-8"
         )
     proc = subprocess.Popen(
-        [*cli, "index"], env=env, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL
-    )
-    time.sleep(3)
+        [*cli, "index"], env=env, cwd=ROOT, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+        text=True,
+    )  # fmt: skip
+    # Kill once the first batch is embedded (the progress line), not after a guessed delay:
+    # on a busy machine the model may still be loading after seconds, on a quiet one the
+    # whole index may be done.
+    assert proc.stderr is not None
+    embedding = _seen_line(proc.stderr, "eingebettet", timeout_s=120)
+    assert embedding, "no progress line of the embedding stage within 120 s"
     assert proc.poll() is None, "index finished before it could be killed; make the corpus larger"
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)

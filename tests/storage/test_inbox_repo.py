@@ -187,3 +187,104 @@ def test_typed_text_and_sent_replies_are_not_kept_once_handled(
         assert not inbox_repo.record(
             session, update_id=700, owner_id=7, chat_id=7, payload=HELLO, now=at(3)
         )
+
+
+# -- delivery state (0002d): dedupe keys, refusals, dead letters -------------------------------
+
+
+def test_a_keyed_message_is_queued_once_however_often_it_is_produced(
+    sessions: sessionmaker[Session],
+) -> None:
+    parts = [{"text": "Neuer Antragsentwurf, Teil 1"}, {"text": "Teil 2"}]
+    with sessions.begin() as session:
+        first = inbox_repo.add_replies(
+            session, update_id=None, chat_id=-100, payloads=parts, dedupe_key="draft:7:v2"
+        )
+        assert [(r.seq, r.dedupe_key) for r in first] == [(0, "draft:7:v2"), (1, None)]
+    for _ in range(2):  # a re-run, a restart: nothing new
+        with sessions.begin() as session:
+            assert not inbox_repo.add_replies(
+                session, update_id=None, chat_id=-100, payloads=parts, dedupe_key="draft:7:v2"
+            )
+    with sessions.begin() as session:
+        other = inbox_repo.add_replies(
+            session, update_id=None, chat_id=-100, payloads=parts[:1], dedupe_key="draft:7:v3"
+        )
+        assert len(other) == 1
+    with sessions() as session:
+        assert [r.payload["text"] for r in inbox_repo.unsent(session)] == [
+            "Neuer Antragsentwurf, Teil 1", "Teil 2", "Neuer Antragsentwurf, Teil 1",
+        ]  # fmt: skip
+
+
+def test_a_refusal_is_final_for_a_user_and_a_dead_letter_for_the_staff_chat(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        user, staff = (
+            inbox_repo.add_replies(session, update_id=None, chat_id=c, payloads=[{"text": t}])[0]
+            for c, t in ((1, "an Erika"), (-100, "an die Geschäftsstelle"))
+        )
+        assert inbox_repo.mark_failed(
+            session, outbox_id=user.id, error="Forbidden: bot was blocked by the user",
+            retry_at=None, now=at(0),
+        )  # fmt: skip
+        assert inbox_repo.mark_failed(
+            session, outbox_id=staff.id, error="Bad Request: chat not found", retry_at=at(10),
+            now=at(0),
+        )  # fmt: skip
+
+    with sessions() as session:
+        assert inbox_repo.unsent(session, now=at(5)) == []
+        assert [r.id for r in inbox_repo.unsent(session, now=at(10))] == [staff.id]
+        blocked, dead = inbox_repo.dead_letters(session)
+        assert (blocked.payload, blocked.retry_at, blocked.attempts) == ({}, None, 1)
+        assert (dead.payload["text"], dead.retry_at, dead.error) == (
+            "an die Geschäftsstelle", at(10), "Bad Request: chat not found",
+        )  # fmt: skip
+
+    with sessions.begin() as session:  # the next start: every dead letter is due at once
+        assert inbox_repo.retry_dead_letters(session, now=at(6)) == 1
+        assert [r.id for r in inbox_repo.unsent(session, now=at(6))] == [staff.id]
+        inbox_repo.mark_failed(
+            session, outbox_id=staff.id, error="Bad Request: chat not found", retry_at=at(16)
+        )
+        assert inbox_repo.mark_sent(session, outbox_id=staff.id, now=at(17))
+    with sessions() as session:
+        (still,) = inbox_repo.dead_letters(session)
+        assert still.id == blocked.id
+        sent = session.get(OutboxRow, staff.id)
+        assert sent is not None and (sent.attempts, sent.retry_at) == (2, None)
+
+
+def test_unsent_leaves_out_chats_told_to_wait(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        for chat_id in (1, 2, 1, 3):
+            inbox_repo.add_replies(session, update_id=None, chat_id=chat_id, payloads=[{}])
+    with sessions() as session:
+        chats = [r.chat_id for r in inbox_repo.unsent(session, exclude_chats={1, 3})]
+        assert chats == [2]
+
+
+def test_purging_keeps_keyed_rows_and_dead_letters_but_not_old_refusals(
+    sessions: sessionmaker[Session],
+) -> None:
+    with sessions.begin() as session:
+        (keyed,) = inbox_repo.add_replies(
+            session, update_id=None, chat_id=-100, payloads=[{}], dedupe_key="draft:1:v1"
+        )
+        blocked, dead = (
+            inbox_repo.add_replies(session, update_id=None, chat_id=c, payloads=[{}])[0]
+            for c in (1, -100)
+        )
+        inbox_repo.mark_sent(session, outbox_id=keyed.id, now=at(0))
+        inbox_repo.mark_failed(session, outbox_id=blocked.id, error="x", retry_at=None, now=at(0))
+        inbox_repo.mark_failed(session, outbox_id=dead.id, error="x", retry_at=at(1), now=at(0))
+    with sessions.begin() as session:
+        assert inbox_repo.purge_done(session, before=at(30)) == 1  # the blocked user's row
+    with sessions.begin() as session:
+        assert session.get(OutboxRow, keyed.id) is not None  # keeps "draft:1:v1" from recurring
+        assert [r.id for r in inbox_repo.dead_letters(session)] == [dead.id]
+        assert not inbox_repo.add_replies(
+            session, update_id=None, chat_id=-100, payloads=[{}], dedupe_key="draft:1:v1"
+        )

@@ -1,0 +1,49 @@
+"""Users take turns: one user's flood does not hold up another user's answer."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.channels.telegram_admission import Limits
+from tests.channels.intake_helpers import running_bot, wait_for_text
+from tests.fakes.telegram_api import FakeTelegram
+
+FLOODER = 3001
+OTHER = 3002
+NO_CAPS = Limits(backlog=10_000, per_minute=10_000)  # the turns alone, without the caps
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram() as server:
+        yield server
+
+
+async def test_another_user_is_answered_while_a_flood_is_still_being_processed(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    for n in range(300):
+        fake.user_sends_text(FLOODER, f"/hilfe {n}")
+    async with running_bot(fake, tmp_path, limits=NO_CAPS):
+        await fake.wait_for_messages_async(FLOODER, 5, timeout=60)  # the flood is under way
+        fake.user_sends_text(OTHER, "/hilfe")
+        await wait_for_text(fake, OTHER, "/antrag", timeout=60)
+
+        order = [m.chat_id for m in fake.sent_messages()]
+        flooder_before = order[: order.index(OTHER)].count(FLOODER)
+        assert flooder_before < 50, f"{flooder_before} flood replies went out first"
+
+
+async def test_each_users_own_messages_keep_their_order(fake: FakeTelegram, tmp_path: Path) -> None:
+    for n in range(40):
+        fake.user_sends_text(FLOODER, f"/hilfe {n}")
+    fake.user_sends_text(OTHER, "/start")
+    fake.user_sends_text(OTHER, "/hilfe")
+    async with running_bot(fake, tmp_path, limits=NO_CAPS):
+        await wait_for_text(fake, OTHER, "/antrag")
+        other = [m.plain_text or "" for m in fake.sent_messages(OTHER)]
+        assert "Willkommen" in other[0]
+        await fake.wait_for_messages_async(FLOODER, 40, timeout=60)
