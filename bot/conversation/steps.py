@@ -6,20 +6,29 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any
 
 from bot.conversation import texts
-from bot.conversation.state import CostCursor
+from bot.conversation.writers import (
+    Apply,
+    ForwardingField,
+    ForwardingSwitch,
+    Held,
+    HeldOn,
+    MaterialField,
+    NewMaterial,
+    NewPerson,
+    NoOp,
+    PersonField,
+    SetPath,
+    StartYear,
+)
 from bot.drafts import (
     BECCARIA_STEPS,
     ApplicantKind,
     Draft,
-    Forwarding,
-    MaterialItem,
     ParseError,
-    PersonnelItem,
     Qualification,
-    YearCosts,
     clean_text,
     format_amount,
     format_date,
@@ -45,14 +54,6 @@ SMALL_GRANT = Decimal("10000")
 class Choice:
     label: str
     value: Any
-
-
-class Apply(Protocol):
-    """Writes an answer into the draft; `read` gives the value stored there now (or None)."""
-
-    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None: ...
-
-    def read(self, draft: Draft, cursor: CostCursor) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -131,134 +132,8 @@ def amount_to_confirm(text: str) -> str | None:
 YES_NO = (Choice(texts.YES, True), Choice(texts.NO, False))
 
 
-class _Set:
-    """Writes the value at a dotted path: _Set("applicant.address.plz")."""
-
-    def __init__(self, path: str) -> None:
-        *self.parents, self.leaf = path.split(".")
-
-    def _target(self, draft: Draft) -> Any:
-        target: Any = draft
-        for name in self.parents:
-            target = getattr(target, name)
-            if target is None:
-                return None
-        return target
-
-    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
-        setattr(self._target(draft), self.leaf, value)
-
-    def read(self, draft: Draft, cursor: CostCursor) -> Any:
-        target = self._target(draft)
-        return getattr(target, self.leaf) if target is not None else None
-
-
-class _NoOp:
-    """A yes/no step that only chooses the branch."""
-
-    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
-        return None
-
-    def read(self, draft: Draft, cursor: CostCursor) -> Any:
-        return None
-
-
 def _if(yes: str | None, no: str | None) -> Callable[[Any], str | None]:
     return lambda value: yes if value else no
-
-
-def year_costs(draft: Draft, cursor: CostCursor) -> YearCosts:
-    """The year the cost steps write to, created on first use."""
-    year = cursor.year or (draft.cost_plan[-1].year if draft.cost_plan else None)
-    if year is None:
-        raise ValueError("Bitte geben Sie zuerst das Jahr des Ausgabenplans an.")
-    for entry in draft.cost_plan:
-        if entry.year == year:
-            return entry
-    draft.cost_plan = [*draft.cost_plan, YearCosts(year=year)]
-    return next(e for e in draft.cost_plan if e.year == year)
-
-
-class _StartYear(_NoOp):
-    def __call__(self, draft: Draft, value: int, cursor: CostCursor) -> None:
-        cursor.year = value
-        cursor.personnel = cursor.material = None
-        year_costs(draft, cursor)
-
-
-class _NewPerson(_NoOp):
-    def __call__(self, draft: Draft, value: str, cursor: CostCursor) -> None:
-        items = year_costs(draft, cursor).personnel
-        items.append(PersonnelItem(role=value))
-        cursor.personnel = len(items) - 1
-
-
-class _Person:
-    """A field of the post the cursor points at (the one just added, or the one being edited)."""
-
-    def __init__(self, field: str) -> None:
-        self.field = field
-
-    def _item(self, draft: Draft, cursor: CostCursor) -> PersonnelItem | None:
-        items = year_costs(draft, cursor).personnel
-        index = cursor.personnel if cursor.personnel is not None else len(items) - 1
-        return items[index] if 0 <= index < len(items) else None
-
-    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
-        item = self._item(draft, cursor)
-        if item is None:
-            raise ValueError(
-                "Diese Stelle gibt es nicht mehr. Bitte öffnen Sie den Ausgabenplan neu."
-            )
-        setattr(item, self.field, value)
-
-    def read(self, draft: Draft, cursor: CostCursor) -> Any:
-        item = self._item(draft, cursor)
-        return getattr(item, self.field) if item is not None else None
-
-
-class _NewMaterial(_NoOp):
-    def __call__(self, draft: Draft, value: str, cursor: CostCursor) -> None:
-        items = year_costs(draft, cursor).material
-        items.append(MaterialItem(item=value))
-        cursor.material = len(items) - 1
-
-
-class _Material(_Person):
-    def _item(self, draft: Draft, cursor: CostCursor) -> MaterialItem | None:  # type: ignore[override]
-        items = year_costs(draft, cursor).material
-        index = cursor.material if cursor.material is not None else len(items) - 1
-        return items[index] if 0 <= index < len(items) else None
-
-
-class _Forwarding(_NoOp):
-    def __call__(self, draft: Draft, value: bool, cursor: CostCursor) -> None:
-        draft.project.forwarding = (draft.project.forwarding or Forwarding()) if value else None
-
-
-class _ForwardingField(_Set):
-    def __init__(self, field: str) -> None:
-        super().__init__(f"project.forwarding.{field}")
-
-    def __call__(self, draft: Draft, value: Any, cursor: CostCursor) -> None:
-        if draft.project.forwarding is None:
-            draft.project.forwarding = Forwarding()
-        super().__call__(draft, value, cursor)
-
-
-class _Held(_NoOp):
-    def __call__(self, draft: Draft, value: bool, cursor: CostCursor) -> None:
-        if not value:
-            draft.consultation.held_on = None
-
-
-class _HeldOn(_Set):
-    def __init__(self) -> None:
-        super().__init__("consultation.held_on")
-
-    def __call__(self, draft: Draft, value: date, cursor: CostCursor) -> None:
-        draft.consultation.held_on = value
-        draft.consultation.requested = None
 
 
 def _small_grant(draft: Draft, _today: date) -> bool:
@@ -281,7 +156,7 @@ def _beccaria_steps() -> list[Step]:
             prompt=f"Projektbeschreibung, {s.title}. Beschreiben Sie in eigenen Worten:",
             help="\n".join(f"• {q}" for q in s.questions),
             parse=long_text,
-            apply=_Set(f"description.{s.key}"),
+            apply=SetPath(f"description.{s.key}"),
             skippable=True,
             free_text=True,
         )
@@ -291,114 +166,114 @@ def _beccaria_steps() -> list[Step]:
 
 def _amount_step(key: str, label: str, prompt: str, **kw: Any) -> Step:
     return Step(key=key, section="financing", group=key, label=label, prompt=prompt,
-                parse=amount, apply=_Set(key), confirm=amount_to_confirm, **kw)  # fmt: skip
+                parse=amount, apply=SetPath(key), confirm=amount_to_confirm, **kw)  # fmt: skip
 
 
 STEPS: list[Step] = [
     Step("applicant.name", "applicant", "applicant.name", "Name",
          "Wie heißt die antragstellende Kommune oder Körperschaft?", short_text,
-         _Set("applicant.name"), personal=True),
+         SetPath("applicant.name"), personal=True),
     Step("applicant.kind", "applicant", "applicant.kind", "Art",
-         "Welche Art von Körperschaft ist das?", str, _Set("applicant.kind"),
+         "Welche Art von Körperschaft ist das?", str, SetPath("applicant.kind"),
          choices=tuple(Choice(k.value, k) for k in ApplicantKind)),
     Step("applicant.landkreis", "applicant", "applicant.landkreis", "Landkreis",
          "In welchem Landkreis liegt sie? (Bei kreisfreien Städten: „kreisfrei“)", short_text,
-         _Set("applicant.landkreis")),
+         SetPath("applicant.landkreis")),
     Step("applicant.street", "applicant", "applicant.address", "Anschrift",
-         "Anschrift: Straße und Hausnummer?", short_text, _Set("applicant.address.street")),
+         "Anschrift: Straße und Hausnummer?", short_text, SetPath("applicant.address.street")),
     Step("applicant.plz", "applicant", "applicant.address", "Anschrift",
-         "Postleitzahl?", parse_plz, _Set("applicant.address.plz")),
+         "Postleitzahl?", parse_plz, SetPath("applicant.address.plz")),
     Step("applicant.city", "applicant", "applicant.address", "Anschrift",
-         "Ort?", short_text, _Set("applicant.address.city")),
+         "Ort?", short_text, SetPath("applicant.address.city")),
     Step("contact.name", "contact", "contact.name", "Name",
          "Wer ist Ansprechperson für den Antrag? (Vor- und Nachname)", short_text,
-         _Set("contact.name"), personal=True),
+         SetPath("contact.name"), personal=True),
     Step("contact.function", "contact", "contact.function", "Funktion",
          "Welche Funktion hat die Ansprechperson (z. B. Sachgebietsleitung Ordnungsamt)?",
-         short_text, _Set("contact.function")),
+         short_text, SetPath("contact.function")),
     Step("contact.email", "contact", "contact.email", "E-Mail",
-         "E-Mail-Adresse der Ansprechperson?", parse_email, _Set("contact.email")),
+         "E-Mail-Adresse der Ansprechperson?", parse_email, SetPath("contact.email")),
     Step("contact.phone", "contact", "contact.phone", "Telefon",
-         "Telefonnummer der Ansprechperson?", parse_phone, _Set("contact.phone")),
+         "Telefonnummer der Ansprechperson?", parse_phone, SetPath("contact.phone")),
     Step("consultation.held", "consultation", "consultation", "Beratung",
          "Hat die Pflichtberatung durch die Geschäftsstelle des Landespräventionsrates schon "
-         "stattgefunden?", parse_yes_no, _Held(), choices=YES_NO,
+         "stattgefunden?", parse_yes_no, Held(), choices=YES_NO,
          help="Vor jedem Antrag ist eine Beratung durch die Geschäftsstelle vorgeschrieben.",
          branch=_if("consultation.date", "consultation.request")),
     Step("consultation.date", "consultation", "consultation", "Beratung",
-         "An welchem Tag war die Beratung?", parse_date, _HeldOn(),
+         "An welchem Tag war die Beratung?", parse_date, HeldOn(),
          branch=lambda _v: "project.title"),
     Step("consultation.request", "consultation", "consultation", "Beratung",
          "Möchten Sie einen Beratungstermin anfragen? Die Geschäftsstelle meldet sich dann.",
-         parse_yes_no, _Set("consultation.requested"), choices=YES_NO,
+         parse_yes_no, SetPath("consultation.requested"), choices=YES_NO,
          effect="appointment"),
     Step("project.title", "project", "project.title", "Titel",
-         "Wie lautet der Titel des Vorhabens?", short_text, _Set("project.title")),
+         "Wie lautet der Titel des Vorhabens?", short_text, SetPath("project.title")),
     Step("project.place", "project", "project.place", "Ort",
-         "Wo findet das Vorhaben statt (Ort, Stadtteil)?", short_text, _Set("project.place")),
+         "Wo findet das Vorhaben statt (Ort, Stadtteil)?", short_text, SetPath("project.place")),
     Step("project.in_saxony", "project", "project.in_saxony", "In Sachsen",
-         "Wird das Vorhaben in Sachsen durchgeführt?", parse_yes_no, _Set("project.in_saxony"),
+         "Wird das Vorhaben in Sachsen durchgeführt?", parse_yes_no, SetPath("project.in_saxony"),
          choices=YES_NO),
     Step("project.start", "project", "project.start", "Beginn",
          "Wann soll das Vorhaben beginnen? (z. B. 01.03.2027)", parse_date,
-         _Set("project.start")),
+         SetPath("project.start")),
     Step("project.end", "project", "project.end", "Ende",
-         "Wann soll es enden?", parse_date, _Set("project.end")),
+         "Wann soll es enden?", parse_date, SetPath("project.end")),
     Step("project.kpr", "project", "project.kpr", "Beteiligung KPR",
          "Wie ist der Kommunale Präventionsrat (KPR) beteiligt?", short_text,
-         _Set("project.kpr_involvement"), skippable=True,
+         SetPath("project.kpr_involvement"), skippable=True,
          help="Vorhaben, die ein Gremium vor Ort plant und umsetzt, haben Vorrang."),
     Step("project.partners", "project", "project.partners", "Partner",
          "Welche Kooperationspartner wirken mit (z. B. Polizei, Schulen, Vereine)?", short_text,
-         _Set("project.partners"), skippable=True),
+         SetPath("project.partners"), skippable=True),
     Step("project.forwarding", "project", "project.forwarding", "Weiterleitung",
          "Soll ein Teil der Zuwendung an einen Dritten (z. B. einen Verein) weitergeleitet "
-         "werden?", parse_yes_no, _Forwarding(), choices=YES_NO,
+         "werden?", parse_yes_no, ForwardingSwitch(), choices=YES_NO,
          branch=_if("project.forwarding_recipient", "description.step1")),
     Step("project.forwarding_recipient", "project", "project.forwarding", "Weiterleitung",
          "An wen wird weitergeleitet (Name des Empfängers)?", short_text,
-         _ForwardingField("recipient")),
+         ForwardingField("recipient")),
     Step("project.forwarding_amount", "project", "project.forwarding", "Weiterleitung",
          "Welcher Betrag wird weitergeleitet? (z. B. 5.000)", amount,
-         _ForwardingField("amount"), confirm=amount_to_confirm),
+         ForwardingField("amount"), confirm=amount_to_confirm),
     *_beccaria_steps(),
     Step("cost.year", "cost_plan", "cost", "Ausgabenplan",
          "Ausgabenplan: Für welches Jahr erfassen wir die Ausgaben? (z. B. 2027)", parse_year,
-         _StartYear()),
+         StartYear()),
     Step("cost.has_personnel", "cost_plan", "cost", "Ausgabenplan",
-         "Sind in diesem Jahr Personalausgaben geplant?", parse_yes_no, _NoOp(),
+         "Sind in diesem Jahr Personalausgaben geplant?", parse_yes_no, NoOp(),
          choices=YES_NO, branch=_if("cost.role", "cost.has_material")),
     Step("cost.role", "cost_plan", "cost.person", "Ausgabenplan",
-         "Bezeichnung der Stelle (z. B. Präventionskoordination)?", short_text, _NewPerson()),
+         "Bezeichnung der Stelle (z. B. Präventionskoordination)?", short_text, NewPerson()),
     Step("cost.qualification", "cost_plan", "cost.person", "Ausgabenplan",
-         "Welche Qualifikation verlangt die Stelle?", str, _Person("qualification"),
+         "Welche Qualifikation verlangt die Stelle?", str, PersonField("qualification"),
          choices=tuple(Choice(q.value, q) for q in Qualification)),
     Step("cost.tvl", "cost_plan", "cost.person", "Ausgabenplan",
          "In welche Entgeltgruppe ist die Stelle eingruppiert? (z. B. EG 11 nach TV-L oder "
          "S 11b nach TVöD SuE)",
-         parse_pay_group, _Person("pay_group")),
+         parse_pay_group, PersonField("pay_group")),
     Step("cost.share", "cost_plan", "cost.person", "Ausgabenplan",
-         "Welcher Stellenanteil? (z. B. 0,5 oder 50 %)", share, _Person("share"),
+         "Welcher Stellenanteil? (z. B. 0,5 oder 50 %)", share, PersonField("share"),
          show=format_share, confirm=share_to_confirm),
     Step("cost.amount", "cost_plan", "cost.person", "Ausgabenplan",
          "Personalausgaben für diese Stelle in diesem Jahr, in Euro?", amount,
-         _Person("amount"), confirm=amount_to_confirm),
+         PersonField("amount"), confirm=amount_to_confirm),
     Step("cost.more_personnel", "cost_plan", "cost", "Ausgabenplan",
-         "Weitere Stelle in diesem Jahr?", parse_yes_no, _NoOp(), choices=YES_NO,
+         "Weitere Stelle in diesem Jahr?", parse_yes_no, NoOp(), choices=YES_NO,
          branch=_if("cost.role", "cost.has_material")),
     Step("cost.has_material", "cost_plan", "cost", "Ausgabenplan",
-         "Sind in diesem Jahr Sachausgaben geplant?", parse_yes_no, _NoOp(),
+         "Sind in diesem Jahr Sachausgaben geplant?", parse_yes_no, NoOp(),
          choices=YES_NO, branch=_if("cost.item", "cost.more_years")),
     Step("cost.item", "cost_plan", "cost.material", "Ausgabenplan",
-         "Wofür ist die Sachausgabe (z. B. Honorare Workshops)?", short_text, _NewMaterial()),
+         "Wofür ist die Sachausgabe (z. B. Honorare Workshops)?", short_text, NewMaterial()),
     Step("cost.item_amount", "cost_plan", "cost.material", "Ausgabenplan",
-         "Betrag dieses Postens in Euro?", amount, _Material("amount"),
+         "Betrag dieses Postens in Euro?", amount, MaterialField("amount"),
          confirm=amount_to_confirm),
     Step("cost.more_material", "cost_plan", "cost", "Ausgabenplan",
-         "Weiterer Posten in diesem Jahr?", parse_yes_no, _NoOp(), choices=YES_NO,
+         "Weiterer Posten in diesem Jahr?", parse_yes_no, NoOp(), choices=YES_NO,
          branch=_if("cost.item", "cost.more_years")),
     Step("cost.more_years", "cost_plan", "cost", "Ausgabenplan",
-         "Läuft das Vorhaben auch in einem weiteren Jahr?", parse_yes_no, _NoOp(),
+         "Läuft das Vorhaben auch in einem weiteren Jahr?", parse_yes_no, NoOp(),
          choices=YES_NO, branch=_if("cost.year", "financing.own_money")),
     _amount_step("financing.own_money", "Eigenmittel",
                  "Finanzierung: Wie viel Eigenmittel (Geld) bringen Sie ein? (0, wenn keine)"),
@@ -406,27 +281,27 @@ STEPS: list[Step] = [
                  "Wie hoch ist die bewertete Eigenleistung (z. B. Arbeitszeit, Räume)?"),
     _amount_step("financing.third_party", "Drittmittel", "Wie viel Drittmittel erhalten Sie?"),
     Step("financing.grant", "financing", "financing.grant", "Zuwendung",
-         "Welche Zuwendung beantragen Sie?", amount, _Set("financing.grant"),
+         "Welche Zuwendung beantragen Sie?", amount, SetPath("financing.grant"),
          confirm=amount_to_confirm),
     Step("exception_reason", "financing", "financing.grant", "Zuwendung",
          "Die Zuwendung liegt bei höchstens 10.000 €. Warum soll das Vorhaben ausnahmsweise "
-         "trotzdem gefördert werden?", long_text, _Set("exception_reason"),
+         "trotzdem gefördert werden?", long_text, SetPath("exception_reason"),
          when=_small_grant),
     Step("input_tax_deduction", "financing", "input_tax_deduction", "Vorsteuerabzug",
          "Ist die Kommune für dieses Vorhaben zum Vorsteuerabzug berechtigt?", parse_yes_no,
-         _Set("input_tax_deduction"), choices=YES_NO,
+         SetPath("input_tax_deduction"), choices=YES_NO,
          help="Wer die Vorsteuer abziehen kann, plant die Ausgaben ohne Umsatzsteuer (netto)."),
     Step("already_begun", "project", "already_begun", "Schon begonnen",
          "Haben Sie mit dem Vorhaben schon begonnen (z. B. Verträge geschlossen)?",
-         parse_yes_no, _Set("already_begun"), choices=YES_NO),
+         parse_yes_no, SetPath("already_begun"), choices=YES_NO),
     Step("planned_submission", "project", "planned_submission", "Antragseingang",
          "Wann wollen Sie den förmlichen Antrag bei der Bewilligungsbehörde einreichen? "
-         "(Datum, z. B. 30.09.2026)", parse_date, _Set("planned_submission"), skippable=True,
+         "(Datum, z. B. 30.09.2026)", parse_date, SetPath("planned_submission"), skippable=True,
          help="Danach richtet sich die Prüfung der Antragsfrist. Ohne Angabe rechne ich mit "
          "dem heutigen Tag."),
     Step("late_reason", "project", "planned_submission", "Antragseingang",
          "Dieser Termin liegt nach der Antragsfrist. Warum kann der Antrag nicht "
-         "fristgerecht eingehen?", long_text, _Set("late_reason"), when=_late,
+         "fristgerecht eingehen?", long_text, SetPath("late_reason"), when=_late,
          help="Ein späterer Antrag geht nur im begründeten Einzelfall, spätestens sechs Wochen "
          "vor Projektbeginn."),
 ]  # fmt: skip
@@ -441,22 +316,22 @@ def _edit_step(
 
 EDIT_STEPS: dict[str, Step] = {s.key: s for s in [
     _edit_step("cost.edit_role", "Bezeichnung", "Neue Bezeichnung der Stelle?", short_text,
-               _Person("role")),
+               PersonField("role")),
     _edit_step("cost.edit_qualification", "Qualifikation", "Welche Qualifikation verlangt die "
-               "Stelle?", str, _Person("qualification"),
+               "Stelle?", str, PersonField("qualification"),
                choices=tuple(Choice(q.value, q) for q in Qualification),
                checks="cost.qualification"),
     _edit_step("cost.edit_pay_group", "Entgeltgruppe", "Welche Entgeltgruppe? (z. B. EG 11 "
-               "oder S 11b)", parse_pay_group, _Person("pay_group"), checks="cost.pay_group"),
+               "oder S 11b)", parse_pay_group, PersonField("pay_group"), checks="cost.pay_group"),
     _edit_step("cost.edit_share", "Stellenanteil", "Welcher Stellenanteil? (z. B. 0,5, 50 % "
-               "oder halbe Stelle)", share, _Person("share"), show=format_share,
+               "oder halbe Stelle)", share, PersonField("share"), show=format_share,
                confirm=share_to_confirm),
     _edit_step("cost.edit_amount", "Betrag", "Personalausgaben für diese Stelle in diesem "
-               "Jahr, in Euro?", amount, _Person("amount"), confirm=amount_to_confirm),
+               "Jahr, in Euro?", amount, PersonField("amount"), confirm=amount_to_confirm),
     _edit_step("cost.edit_item", "Bezeichnung", "Wofür ist die Sachausgabe?", short_text,
-               _Material("item")),
+               MaterialField("item")),
     _edit_step("cost.edit_item_amount", "Betrag", "Betrag dieses Postens in Euro?", amount,
-               _Material("amount"), confirm=amount_to_confirm),
+               MaterialField("amount"), confirm=amount_to_confirm),
 ]}  # fmt: skip
 """Steps that change one field of an existing cost item; never part of the dialogue order."""
 

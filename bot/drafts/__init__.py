@@ -27,23 +27,25 @@ from bot.drafts.models import (
 )
 from bot.drafts.money_rules import SUE_APPROXIMATION, SUE_COMPARABLE_EG, TVL_CAPS
 from bot.drafts.parsing import (
-    AmountReading,
     ParsedDate,
     ParseError,
-    ShareReading,
     clean_text,
-    parse_amount,
     parse_date,
     parse_date_detailed,
     parse_email,
     parse_pay_group,
     parse_phone,
     parse_plz,
-    parse_share,
     parse_tvl_group,
     parse_year,
     parse_yes_no,
     plz_in_saxony,
+)
+from bot.drafts.quantities import (
+    AmountReading,
+    ShareReading,
+    parse_amount,
+    parse_share,
     read_amount,
     read_share,
 )
