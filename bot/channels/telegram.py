@@ -150,9 +150,7 @@ class TelegramChannel:
                 row = self._next_turn(inbox_repo.pending_heads(session, below=below))
                 if row is None:
                     return False
-                update_id, chat_id = row.update_id, row.chat_id
-                fields: dict[str, Any] = {key: row.payload.get(key) for key in PAYLOAD_KEYS}
-                incoming = Incoming(user_id=row.owner_id, chat_id=chat_id, **fields)
+                update_id, chat_id, incoming = row.update_id, row.chat_id, _incoming(row)
             # A question is answered before the write transaction, so a slow answer (or LLM)
             # never holds the lock other writers (the intake, other workers) wait for.
             prepared = self.conversation.prepare(incoming)
@@ -184,8 +182,7 @@ class TelegramChannel:
                 if row is None:
                     return False
                 update_id, owner_id, chat_id = row.update_id, row.owner_id, row.chat_id
-                fields: dict[str, Any] = {key: row.payload.get(key) for key in PAYLOAD_KEYS}
-                incoming = Incoming(user_id=owner_id, chat_id=chat_id, **fields)
+                incoming = _incoming(row)
                 prepared = self.conversation.prepare(incoming)
                 replies = self.conversation.handle_in(session, incoming, prepared)
                 self._queue(session, update_id=update_id, chat_id=chat_id, replies=replies)
@@ -262,6 +259,12 @@ class TelegramChannel:
 
 def _name(exc: BaseException) -> str:
     return type(exc).__name__
+
+
+def _incoming(row: InboxRow) -> Incoming:
+    """The user action a recorded update holds, as the conversation core takes it."""
+    fields: dict[str, Any] = {key: row.payload.get(key) for key in PAYLOAD_KEYS}
+    return Incoming(user_id=row.owner_id, chat_id=row.chat_id, **fields)
 
 
 def _log_failure(update_id: int, exc: BaseException) -> None:

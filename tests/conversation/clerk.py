@@ -8,14 +8,15 @@ from bot.conversation.dispatch import handle
 from bot.conversation.messages import Incoming, Reply
 from bot.conversation.state import DialogueState
 from bot.conversation.turn import Context
+from tests.conversation.conftest import User
 from tests.conversation.memory_store import MemoryStore
 from tests.fakes.answerer import PreparedAnswerer
 
 TODAY = date(2026, 9, 15)
 
 
-class Clerk:
-    """Types and presses; `last` holds the replies of the latest action."""
+class Clerk(User):
+    """A `User` of the pure core: state and drafts in memory, no database."""
 
     def __init__(
         self,
@@ -29,6 +30,7 @@ class Clerk:
         self.state = DialogueState()
         self.today = today
         self.can_reach_staff = can_reach_staff
+        self.user_id = 7
         self.last: list[Reply] = []
         self.staff: list[Reply] = []
 
@@ -42,34 +44,14 @@ class Clerk:
             owner_id=7,
         )
 
-    def _do(self, incoming: Incoming) -> list[Reply]:
+    def _handle(self, incoming: Incoming) -> list[Reply]:
         # The saved state goes through JSON, as between two actions in the product.
         state = DialogueState.load(self.state.dump())
         outcome = handle(state, incoming, self._ctx(), self.store)
         self.state = outcome.state
-        self.last = [r for r in outcome.replies if not r.to_staff]
+        self.last = outcome.replies
         self.staff += [r for r in outcome.replies if r.to_staff]
         return self.last
-
-    def says(self, text: str) -> list[Reply]:
-        return self._do(Incoming.from_text(user_id=7, chat_id=7, text=text))
-
-    def presses(self, label: str) -> list[Reply]:
-        for reply in reversed(self.last):
-            for row in reply.buttons:
-                for button in row:
-                    if button.label == label:
-                        return self.presses_data(button.data)
-        raise AssertionError(f"no button {label!r} in {self.buttons()}")
-
-    def presses_data(self, data: str) -> list[Reply]:
-        return self._do(Incoming(user_id=7, chat_id=7, kind="button", button=data))
-
-    def text(self) -> str:
-        return "\n\n".join(r.text for r in self.last)
-
-    def buttons(self) -> list[str]:
-        return [b.label for r in self.last for row in r.buttons for b in row]
 
     @property
     def draft(self):  # type: ignore[no-untyped-def]
