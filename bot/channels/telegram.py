@@ -32,7 +32,7 @@ from telegram.ext import AIORateLimiter, Application
 from bot import housekeeping
 from bot.channels.telegram_admission import PAYLOAD_KEYS, Admission, Limits
 from bot.channels.telegram_delivery import Sender, queue_replies, warn_if_staff_unreachable
-from bot.channels.telegram_intake import App, Drained, run_webhook, serve_until_signal
+from bot.channels.telegram_intake import App, Drained, serve_until_signal
 from bot.channels.telegram_updates import Quarantined
 from bot.conversation import Conversation, Incoming, Reply, texts
 from bot.settings import Settings
@@ -313,6 +313,9 @@ def run_bot(settings: Settings, services: Services, *, limits: Limits | None = N
     conversation = services.conversation("telegram")
     app, channel = build_application(settings, conversation, services.sessions, limits=limits)
     if settings.telegram_webhook_url:
+        # Imported here: tornado is only needed (and loaded) in webhook mode.
+        from bot.channels.telegram_webhook import run_webhook
+
         run_webhook(
             app, channel, url=settings.telegram_webhook_url, port=settings.telegram_webhook_port
         )

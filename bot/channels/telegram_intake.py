@@ -160,14 +160,6 @@ async def serve_until_signal(app: App, intake: Intake) -> None:
     await serve(app, intake, stop=stop_on_signals())
 
 
-def run_webhook(app: App, intake: Intake, *, url: str, port: int) -> None:
-    """Our durable webhook server on 0.0.0.0:`port` at the path of `url`, until SIGINT/SIGTERM."""
-    # Imported here: tornado is only needed (and loaded) in webhook mode.
-    from bot.channels.telegram_webhook import serve_webhook_until_signal
-
-    asyncio.run(serve_webhook_until_signal(app, intake, url=url, port=port))
-
-
 def stop_on_signals() -> asyncio.Event:
     """An event set by SIGTERM or SIGINT (call inside the running loop)."""
     stop = asyncio.Event()

@@ -228,3 +228,8 @@ async def serve_webhook(
 async def serve_webhook_until_signal(app: App, intake: Intake, *, url: str, port: int) -> None:
     """`serve_webhook` until SIGTERM or SIGINT."""
     await serve_webhook(app, intake, url=url, port=port, stop=stop_on_signals())
+
+
+def run_webhook(app: App, intake: Intake, *, url: str, port: int) -> None:
+    """Our durable webhook server on 0.0.0.0:`port` at the path of `url`, until SIGINT/SIGTERM."""
+    asyncio.run(serve_webhook_until_signal(app, intake, url=url, port=port))
