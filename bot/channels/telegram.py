@@ -20,6 +20,7 @@ import logging
 import time
 import traceback
 from collections.abc import Awaitable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,11 +39,15 @@ from bot.conversation import Conversation, Incoming, Reply, texts
 from bot.settings import Settings
 from bot.storage import InboxRow, inbox_repo
 from bot.wiring import Services
+from retrieval import Answer
 
 log = logging.getLogger(__name__)
 
 PURGE_EVERY = timedelta(hours=1)
 KEEP_HANDLED = timedelta(days=1)
+
+PARALLEL_TURNS = 4
+"""Users whose questions are answered side by side; each user still waits for their own turn."""
 
 SLICE_S = 0.5
 """A drain returns after this long with work left, so the loop can record what came meanwhile."""
@@ -59,12 +64,14 @@ class TelegramChannel:
         sessions: sessionmaker[Session],
         limits: Limits | None = None,
         slice_s: float = SLICE_S,
+        parallel: int = PARALLEL_TURNS,
     ) -> None:
         self.settings = settings
         self.conversation = conversation
         self.sessions = sessions
         self.admission = Admission(limits=limits or Limits(), answer=self._answer)
         self.slice_s = slice_s
+        self.parallel = parallel
         self._turns = itertools.count()
         self._served: dict[int, int] = {}  # owner id -> the turn that last served them
         with sessions() as session:  # other processes may share the inbox: claim first
@@ -102,8 +109,8 @@ class TelegramChannel:
         """Deliver unsent replies, then process updates below `below` one by one, users taking
         turns (`_next_turn`).
 
-        Each update's replies go out before the next update is processed, so a stop request
-        (checked between updates) waits for one update at most. After `slice_s` seconds the
+        Each batch's replies go out before the next batch is processed, so a stop request
+        (checked between batches) waits for one batch at most. After `slice_s` seconds the
         drain returns MORE, so that the caller can record what arrived in the meantime.
         """
         async with self._lock:
@@ -137,34 +144,50 @@ class TelegramChannel:
             housekeeping.expire_drafts(self.sessions, settings=self.settings, now=now)
 
     def _process_next(self, below: int | None) -> bool:
-        """Process one pending update with an id below `below`; False when none waits.
+        """Process the next turns with ids below `below`; False when none waits.
 
-        The update and its replies are one transaction; a failure is answered with an apology.
+        Up to `parallel` users take a turn together: their questions are answered side by side
+        (retrieval, an LLM call) before any write lock is taken, then each update is written
+        with its replies in its own transaction, in turn order. One update per user and batch
+        keeps each user's own order; a failure is answered with an apology.
         """
         if self.shared:
             return self._process_claimed(below)
-        update_id: int | None = None
-        chat_id = 0
+        with self.sessions() as session:  # reading only: no write lock yet
+            heads = inbox_repo.pending_heads(session, below=below)
+            turns = [(r.update_id, r.chat_id, _incoming(r)) for r in self._next_turns(heads)]
+        if not turns:
+            return False
+        if len(turns) == 1:
+            prepared = [self._prepare(turns[0][2])]
+        else:
+            with ThreadPoolExecutor(max_workers=len(turns)) as pool:
+                prepared = list(pool.map(self._prepare, [incoming for _, _, incoming in turns]))
+        for (update_id, chat_id, incoming), answers in zip(turns, prepared, strict=True):
+            self._write_turn(update_id, chat_id, incoming, answers)
+        return True
+
+    def _prepare(self, incoming: Incoming) -> dict[str, Answer]:
+        """The answers of a turn, computed outside any transaction; on failure none (the turn
+        then fails inside its transaction and is answered with an apology)."""
         try:
-            with self.sessions() as session:  # reading only: no write lock yet
-                row = self._next_turn(inbox_repo.pending_heads(session, below=below))
-                if row is None:
-                    return False
-                update_id, chat_id, incoming = row.update_id, row.chat_id, _incoming(row)
-            # A question is answered before the write transaction, so a slow answer (or LLM)
-            # never holds the lock other writers (the intake, other workers) wait for.
-            prepared = self.conversation.prepare(incoming)
+            return self.conversation.prepare(incoming)
+        except Exception as exc:
+            log.warning("telegram.prepare_failed error=%s", _name(exc))
+            return {}
+
+    def _write_turn(
+        self, update_id: int, chat_id: int, incoming: Incoming, prepared: dict[str, Answer]
+    ) -> None:
+        try:
             with self.sessions.begin() as session:
                 replies = self.conversation.handle_in(session, incoming, prepared)
                 self._queue(session, update_id=update_id, chat_id=chat_id, replies=replies)
         except Exception as exc:
-            if update_id is None:
-                raise
             _log_failure(update_id, exc)
             # Mark it done with an apology, so one bad update cannot block all behind it.
             with self.sessions.begin() as session:
                 self._apologise(session, update_id=update_id, chat_id=chat_id)
-        return True
 
     def _process_claimed(self, below: int | None) -> bool:
         """`_process_next` when other workers share the database (PostgreSQL).
@@ -215,8 +238,13 @@ class TelegramChannel:
         self._queue(session, update_id=update_id, chat_id=chat_id, replies=error)
 
     def _next_turn(self, heads: list[InboxRow]) -> InboxRow | None:
-        """The oldest update of the user served longest ago (or never), among `heads` (each
-        waiting user's oldest update, oldest first).
+        """The one next turn among `heads` (see `_next_turns`)."""
+        turns = self._next_turns(heads, count=1)
+        return turns[0] if turns else None
+
+    def _next_turns(self, heads: list[InboxRow], count: int | None = None) -> list[InboxRow]:
+        """The oldest updates of the `count` users served longest ago (or never), among `heads`
+        (each waiting user's oldest update, oldest first).
 
         Example: A sent 300 messages, then B sent one. A is served in turns 0, 1, 2, ...; B,
         never served, comes next, then A again: B waits for one update of A, not for 300.
@@ -224,11 +252,12 @@ class TelegramChannel:
         """
         waiting = {row.owner_id for row in heads}
         self._served = {owner: t for owner, t in self._served.items() if owner in waiting}
-        if not heads:
-            return None
-        row = min(heads, key=lambda r: self._served.get(r.owner_id, -1))  # ties: oldest head
-        self._served[row.owner_id] = next(self._turns)
-        return row
+        # sorted() is stable: among users never served, the oldest head goes first.
+        chosen = sorted(heads, key=lambda r: self._served.get(r.owner_id, -1))
+        chosen = chosen[: count or self.parallel]
+        for row in chosen:
+            self._served[row.owner_id] = next(self._turns)
+        return chosen
 
     def _answer(self, session: Session, update_id: int, chat_id: int, replies: list[Reply]) -> None:
         """Admission's way to answer an update it does not pass on (a hint, the notice)."""

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.telegram import TelegramChannel, build_application
 from bot.channels.telegram_admission import Limits
 from bot.channels.telegram_intake import serve
-from bot.conversation import Conversation
+from bot.conversation import Conversation, QuestionAnswerer
 from bot.settings import Settings
 from bot.storage import make_engine, make_sessionmaker, migrate
 from tests.fakes.answerer import PreparedAnswerer
@@ -38,7 +38,11 @@ class RunningBot:
 
 @asynccontextmanager
 async def running_bot(
-    fake: FakeTelegram, data_dir: Path, *, limits: Limits | None = None
+    fake: FakeTelegram,
+    data_dir: Path,
+    *,
+    limits: Limits | None = None,
+    answerer: QuestionAnswerer | None = None,
 ) -> AsyncIterator[RunningBot]:
     """Serve until the block ends; updates pushed before entering arrive in the first batch."""
     settings = Settings(
@@ -52,7 +56,10 @@ async def running_bot(
     engine = make_engine(settings.sqlalchemy_url)
     sessions = make_sessionmaker(engine)
     conversation = Conversation(
-        sessions=sessions, answerer=PreparedAnswerer({}), clock=lambda: NOW, settings=settings
+        sessions=sessions,
+        answerer=answerer or PreparedAnswerer({}),
+        clock=lambda: NOW,
+        settings=settings,
     )
     app, channel = build_application(settings, conversation, sessions, limits=limits)
     stop = asyncio.Event()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.channels.telegram_admission import Limits
+from retrieval import Answer
 from tests.channels.intake_helpers import running_bot, wait_for_text
+from tests.fakes.answerer import PreparedAnswerer, cited
 from tests.fakes.telegram_api import FakeTelegram
 
 FLOODER = 3001
@@ -47,3 +50,31 @@ async def test_each_users_own_messages_keep_their_order(fake: FakeTelegram, tmp_
         other = [m.plain_text or "" for m in fake.sent_messages(OTHER)]
         assert "Willkommen" in other[0]
         await fake.wait_for_messages_async(FLOODER, 40, timeout=60)
+
+
+class MeetingAnswerer(PreparedAnswerer):
+    """Answers only once two questions are being answered at the same time."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            {q: cited(q, "Bis zum 15. Oktober.", "Ziffer VI Nr. 2") for q in QUESTIONS}
+        )
+        self.meeting = threading.Barrier(2, timeout=20)
+
+    def answer(self, question: str) -> Answer:
+        self.meeting.wait()  # raises BrokenBarrierError when the other never comes
+        return super().answer(question)
+
+
+QUESTIONS = ("Bis wann muss der Antrag da sein?", "Wann ist die Antragsfrist?")
+
+
+async def test_two_users_questions_are_answered_side_by_side(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    """A slow answer (an LLM, say) for one user does not make the next user wait for it."""
+    fake.user_sends_text(FLOODER, QUESTIONS[0])
+    fake.user_sends_text(OTHER, QUESTIONS[1])
+    async with running_bot(fake, tmp_path, limits=NO_CAPS, answerer=MeetingAnswerer()):
+        for user in (FLOODER, OTHER):
+            await wait_for_text(fake, user, "15. Oktober", timeout=60)
