@@ -97,6 +97,7 @@ class Conversation:
         ctx = Context(
             answerer=self.answerer,
             today=self.today(),
+            now=self.clock(),
             can_reach_staff=self.can_reach_staff,
             office_email=self.settings.office_email,
             office_phone=self.settings.office_phone,

@@ -4,6 +4,7 @@ export, delete."""
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from bot.conversation import texts, views
 from bot.conversation.actions import (
@@ -26,6 +27,10 @@ from bot.conversation.turn import Turn
 from bot.drafts import Draft, ExportMeta, draft_docx, draft_pdf, readiness_report, render_text
 
 log = logging.getLogger(__name__)
+
+SUBMISSIONS_PER_DAY = 3
+"""Versions one user may hand in per day; more is a loop, not a consultation."""
+SUBMIT_WINDOW = timedelta(days=1)
 
 
 def start_or_resume(turn: Turn) -> list[Reply]:
@@ -188,6 +193,11 @@ def submit(turn: Turn, action: Submit) -> list[Reply] | None:
     record = turn.store.get(action.draft_id)
     if record is None or not record.editable or record.version != action.version:
         return [Reply(texts.OLD_BUTTON)]
+    recent = turn.state.recent(turn.state.submitted, turn.ctx.now, SUBMIT_WINDOW)
+    if len(recent) >= SUBMISSIONS_PER_DAY:
+        log.info("conversation.submit_throttled owner_id=%s", turn.ctx.owner_id)
+        return [Reply(texts.SUBMIT_THROTTLED.format(limit=SUBMISSIONS_PER_DAY))]
+    turn.state.submitted = [*recent, turn.ctx.now]
     record = turn.store.submit(record.id)
     report = readiness_report(record.draft, today=turn.ctx.today)
     log.info("conversation.submitted owner_id=%s draft_id=%s", turn.ctx.owner_id, record.id)

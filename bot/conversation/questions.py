@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 from bot.conversation import asking, texts
 from bot.conversation.messages import Reply
@@ -13,6 +14,10 @@ from bot.conversation.turn import Turn
 from retrieval import Answer
 
 log = logging.getLogger(__name__)
+
+FORWARDS_PER_HOUR = 5
+"""More questions an hour than an office can take from one person: the rest goes by e-mail."""
+FORWARD_WINDOW = timedelta(hours=1)
 
 
 def question(turn: Turn, text: str) -> list[Reply]:
@@ -58,9 +63,15 @@ def forward(turn: Turn) -> list[Reply]:
     if not isinstance(waiting, AwaitForward):
         return []
     turn.state.resolve("forward")
+    ctx = turn.ctx
+    recent = turn.state.recent(turn.state.forwarded, ctx.now, FORWARD_WINDOW)
+    if len(recent) >= FORWARDS_PER_HOUR:
+        log.info("conversation.forward_throttled owner_id=%s", ctx.owner_id)
+        text = texts.FORWARD_THROTTLED.format(email=ctx.office_email, phone=ctx.office_phone)
+        return [Reply(text), *open_prompt(turn)]
+    turn.state.forwarded = [*recent, ctx.now]
     record = turn.active()
     email = record.draft.contact.email if record else None
-    ctx = turn.ctx
     reply_to = (
         texts.FORWARD_REPLY_TO_DRAFT
         if email

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -128,6 +129,10 @@ class DialogueState(BaseModel):
     after_privacy: str | None = None
     asking: bool = False
     cursor: CostCursor = Field(default_factory=CostCursor)
+    forwarded: list[datetime] = Field(default_factory=list)
+    """When questions were passed to the office lately (to throttle a flood of forwards)."""
+    submitted: list[datetime] = Field(default_factory=list)
+    """When versions were handed in lately (to throttle re-submission in a loop)."""
 
     @classmethod
     def load(cls, data: dict[str, object] | None) -> DialogueState:
@@ -152,3 +157,7 @@ class DialogueState(BaseModel):
         """Open a confirmation; one of each kind, the newest replaces an older one."""
         self.resolve(awaiting.kind)
         self.awaiting.append(awaiting)
+
+    def recent(self, times: list[datetime], now: datetime, window: timedelta) -> list[datetime]:
+        """The moments of `times` within `window` before `now` (older ones are forgotten)."""
+        return [t for t in times if now - t < window]

@@ -305,3 +305,11 @@ TOO_MANY_MESSAGES = (
     "weiteren aus. Bitte warten Sie meine Antworten ab und schicken Sie Fehlendes danach noch "
     "einmal."
 )
+FORWARD_THROTTLED = (
+    "Sie haben in der letzten Stunde schon mehrere Fragen an die Geschäftsstelle weitergegeben. "
+    "Weitere Fragen schicken Sie bitte direkt: {email}, Tel. {phone}."
+)
+SUBMIT_THROTTLED = (
+    "Heute sind schon {limit} Fassungen eingereicht. Die Geschäftsstelle meldet sich zu Ihrem "
+    "Entwurf; weitere Änderungen können Sie morgen wieder einreichen."
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 from bot.conversation.asking import QuestionAnswerer
 from bot.conversation.state import DialogueState
@@ -17,6 +17,7 @@ class Context:
 
     answerer: QuestionAnswerer
     today: date
+    now: datetime
     can_reach_staff: bool
     office_email: str
     office_phone: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 from bot.conversation.dispatch import handle
 from bot.conversation.messages import Incoming, Reply
@@ -29,6 +29,7 @@ class Clerk(User):
         self.store = MemoryStore()
         self.state = DialogueState()
         self.today = today
+        self.now = datetime.combine(today, time(10, 0), tzinfo=UTC)
         self.can_reach_staff = can_reach_staff
         self.user_id = 7
         self.last: list[Reply] = []
@@ -38,6 +39,7 @@ class Clerk(User):
         return Context(
             answerer=self.answerer,
             today=self.today,
+            now=self.now,
             can_reach_staff=self.can_reach_staff,
             office_email="lpr@example.org",
             office_phone="0351 000",

@@ -5,6 +5,7 @@ Every test here failed on the dialogue before the typed-state rewrite (issue 6).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from tests.conversation.clerk import Clerk
@@ -390,3 +391,36 @@ def test_a_pay_group_above_the_cap_of_the_qualification_is_reported_when_typed()
     assert "höchstens EG 7" in clerk.text() and "RL KommPräv Ziffer V Nr. 4" in clerk.text()
     assert clerk.draft.cost_plan[0].personnel[0].pay_group is None
     assert "Entgeltgruppe" in clerk.last[-1].text
+
+
+# -- throttles (issue 7) -----------------------------------------------------------------------
+
+
+def test_forwarding_more_than_five_questions_an_hour_points_to_e_mail() -> None:
+    clerk = Clerk()
+    for n in range(6):
+        clerk.says(f"Wie viele Anträge gab es im Jahr 20{10 + n}?")  # declined: forward offered
+        clerk.presses("An die Geschäftsstelle weitergeben")
+    assert len(clerk.staff) == 5
+    assert "lpr@example.org" in clerk.text() and "mehrere Fragen" in clerk.text()
+
+    clerk.now += timedelta(hours=1)
+    clerk.says("Wie viele Anträge gab es 2030?")
+    clerk.presses("An die Geschäftsstelle weitergeben")
+    assert len(clerk.staff) == 6
+
+
+def test_a_fourth_version_on_one_day_is_not_handed_in() -> None:
+    clerk = Clerk()
+    clerk.starts_a_draft()
+    clerk.says("Gemeinde Kleinstadt")
+    for n in range(4):
+        if n:
+            clerk.says("/entwurf")
+            clerk.presses("ändern: Antragsteller")
+            clerk.presses("Name")
+            clerk.says(f"Gemeinde Kleinstadt {n}")
+        clerk.says("/einreichen")
+        clerk.presses("Ja, einreichen")
+    assert len(clerk.staff) == 3
+    assert "Heute sind schon 3 Fassungen eingereicht" in clerk.text()
