@@ -28,6 +28,9 @@ def ask(turn: Turn, key: str) -> list[Reply]:
     """Open step `key`; behind the privacy gate when it is the first personal question."""
     step = BY_KEY[key]
     state = turn.state
+    # Opening a step leaves every other confirmation behind (a forgotten "Soll ich einreichen?"
+    # must not come back as the open question); only the offer to forward stays valid.
+    state.awaiting = [a for a in state.awaiting if a.kind == "forward"]
     if step.personal and not turn.store.privacy_seen():
         state.step = PRIVACY
         state.after_privacy = key

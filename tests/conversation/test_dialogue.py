@@ -424,3 +424,16 @@ def test_a_fourth_version_on_one_day_is_not_handed_in() -> None:
         clerk.presses("Ja, einreichen")
     assert len(clerk.staff) == 3
     assert "Heute sind schon 3 Fassungen eingereicht" in clerk.text()
+
+
+def test_a_forgotten_submit_question_does_not_come_back_once_the_form_goes_on() -> None:
+    clerk = Clerk()
+    clerk.starts_a_draft()
+    clerk.says("Gemeinde Kleinstadt")
+    clerk.says("/einreichen")  # not answered
+    clerk.says("/antrag")
+    clerk.presses("Weiter ausfüllen")
+    clerk.says("Wie hoch ist der Eigenanteil?")  # a question, then the open step again
+    assert "Welche Art von Körperschaft" in clerk.last[-1].text
+    clerk.says("ja")  # not a submission: "ja" is no answer to this step
+    assert clerk.store.get(1) is not None and clerk.store.get(1).editable  # type: ignore[union-attr]
