@@ -102,6 +102,7 @@ class Conversation:
             office_email=self.settings.office_email,
             office_phone=self.settings.office_phone,
             owner_id=incoming.user_id,
+            retention_days=self.settings.draft_retention_days,
             prepared=prepared,
         )
         return Turn(state=state, store=store, ctx=ctx)

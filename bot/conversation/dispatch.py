@@ -144,7 +144,7 @@ _INFO: dict[str, Callable[[Turn], list[Reply]]] = {
     "start": lambda t: [Reply(texts.GREETING)],
     "hilfe": lambda t: [Reply(texts.help_text(t.ctx.answerer.document_labels()))],
     "help": lambda t: [Reply(texts.help_text(t.ctx.answerer.document_labels()))],
-    "datenschutz": lambda t: [Reply(texts.PRIVACY)],
+    "datenschutz": lambda t: [Reply(texts.privacy(t.ctx.retention_days))],
     "meine_daten": drafting.my_data,
     "entwurf": drafting.show,
     "pruefen": drafting.check,

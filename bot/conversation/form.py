@@ -34,7 +34,7 @@ def ask(turn: Turn, key: str) -> list[Reply]:
     if step.personal and not turn.store.privacy_seen():
         state.step = PRIVACY
         state.after_privacy = key
-        return [privacy_gate()]
+        return [privacy_gate(turn)]
     state.step = key
     if state.draft_id is not None and state.editing is None:
         state.last_step[state.draft_id] = key

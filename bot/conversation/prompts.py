@@ -69,8 +69,8 @@ def _current(turn: Turn, step: Step) -> str | None:
     return display(value, step) if value not in (None, "") else None
 
 
-def privacy_gate() -> Reply:
-    text = f"{texts.PRIVACY_GATE}\n\n{texts.PRIVACY}"
+def privacy_gate(turn: Turn) -> Reply:
+    text = f"{texts.PRIVACY_GATE}\n\n{texts.privacy(turn.ctx.retention_days)}"
     return Reply(text, [[Button(texts.PRIVACY_OK_LABEL, encode(PrivacyOk()))]])
 
 
@@ -133,7 +133,9 @@ def open_prompt(turn: Turn, *, intro: bool = False) -> list[Reply]:
             return [reply]
     step = turn.state.step
     if step == PRIVACY:
-        return [Reply(texts.PRIVACY_STILL_OPEN), privacy_gate()] if intro else [privacy_gate()]
+        return (
+            [Reply(texts.PRIVACY_STILL_OPEN), privacy_gate(turn)] if intro else [privacy_gate(turn)]
+        )
     if step not in BY_KEY:
         return []
     prompt = step_prompt(turn, BY_KEY[step])

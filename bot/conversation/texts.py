@@ -51,12 +51,18 @@ PRIVACY = (
     "damit bei einer Störung nichts verloren geht.\n\n"
     "Wozu? Um Ihren Antrag vorzubereiten und ihn auf Ihren Wunsch an die Geschäftsstelle des "
     "Landespräventionsrates (LPR) zu übergeben.\n\n"
-    "Wie lange? Bis Sie die Daten löschen. Nie eingereichte Entwürfe lösche ich 180 Tage nach "
-    "der letzten Änderung; eine Woche vorher erinnere ich Sie daran.\n\n"
+    "Wie lange? Bis Sie die Daten löschen. Nie eingereichte Entwürfe lösche ich {days} Tage nach "
+    "der letzten Änderung; vorher erinnere ich Sie daran.\n\n"
     "Wer sieht die Daten? Sie selbst und – erst nachdem Sie eingereicht haben – die "
     "Mitarbeiterinnen und Mitarbeiter der Geschäftsstelle LPR.\n\n"
     "Einsehen: /meine_daten · Löschen: /loeschen"
 )
+
+
+def privacy(retention_days: int) -> str:
+    """The privacy notice with the retention period the operator configured."""
+    return PRIVACY.format(days=retention_days)
+
 
 PRIVACY_GATE = (
     "Bevor ich nach Angaben zu Ihrer Kommune und Ansprechperson frage, lesen Sie bitte die "

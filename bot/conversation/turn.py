@@ -22,6 +22,8 @@ class Context:
     office_email: str
     office_phone: str
     owner_id: int
+    retention_days: int = 180
+    """After how many days untouched drafts are deleted (for the privacy notice)."""
     prepared: dict[str, Answer] = field(default_factory=dict)
     """Answers computed before the transaction opened, by question text."""
 

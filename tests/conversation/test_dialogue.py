@@ -437,3 +437,9 @@ def test_a_forgotten_submit_question_does_not_come_back_once_the_form_goes_on() 
     assert "Welche Art von Körperschaft" in clerk.last[-1].text
     clerk.says("ja")  # not a submission: "ja" is no answer to this step
     assert clerk.store.get(1) is not None and clerk.store.get(1).editable  # type: ignore[union-attr]
+
+
+def test_the_privacy_notice_names_the_retention_of_drafts_never_submitted() -> None:
+    clerk = Clerk()
+    clerk.says("/datenschutz")
+    assert "Nie eingereichte Entwürfe lösche ich 180 Tage nach der letzten Änderung" in clerk.text()
