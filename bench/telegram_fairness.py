@@ -34,16 +34,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # tests.fakes lives in the repository, not in the package
     sys.path.insert(0, str(ROOT))
 
+from bench.telegram_load import load_questions, percentile  # noqa: E402
 from tests.bot_process import bot_env, log_tail  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
-QUESTIONS = ROOT / "bench" / "dev_questions.yaml"
 TOKEN = "123:FAIRNESS"
 FLOODER = 700_001
 WARM_UP = 700_002
@@ -51,20 +49,6 @@ PROBES = [700_100 + n for n in range(10)]
 STARTUP_TIMEOUT = 180.0
 REPLY_TIMEOUT = 120.0
 MODES = {"mit Grenzen (ausgeliefert)": "default", "ohne Grenzen (nur Reihum)": "none"}
-
-
-def load_questions(path: Path = QUESTIONS) -> list[str]:
-    items = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [str(item["frage"]).strip() for item in items if item.get("frage")]
-
-
-def percentile(values: Sequence[float], pct: float) -> float:
-    """Nearest-rank percentile; NaN for no values. Example: p95 of 1..20 -> 19."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.5)))
-    return ordered[rank - 1]
 
 
 def fmt(values: Sequence[float]) -> str:

@@ -14,10 +14,8 @@ arrived twice in a row (the window "sent, killed before marked sent"), kills per
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # tests.fakes lives in the repository, not in the package
     sys.path.insert(0, str(ROOT))
 
-from tests.bot_process import bot_env  # noqa: E402
+from bench.telegram_burst import build_index  # noqa: E402
 from tests.channels import submission_kills  # noqa: E402
 from tests.channels.restart_helpers import BotProcess  # noqa: E402
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
@@ -43,15 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"Telegram-Kills: {args.kills} × SIGKILL, {args.users} Nutzer reichen Versionen ein")
     with tempfile.TemporaryDirectory(prefix="kommpraev-kills-") as tmp:
         data_dir = Path(tmp)
-        started = time.monotonic()
-        subprocess.run(
-            [sys.executable, "-m", "bot.cli", "index"],
-            cwd=ROOT,
-            env=bot_env(token="", data_dir=data_dir, api_base_url=None),
-            check=True,
-            capture_output=True,
-        )
-        print(f"Index gebaut in {time.monotonic() - started:.1f} s", flush=True)
+        print(f"Index gebaut in {build_index(data_dir):.1f} s", flush=True)
         submission_kills.prepare(data_dir, users)
         with FakeTelegram(long_poll_cap=10) as fake:
             bot = BotProcess(fake=fake, data_dir=data_dir)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.telegram import TelegramChannel, build_application
@@ -16,37 +14,12 @@ from bot.channels.telegram_delivery import split_text, to_html
 from bot.channels.telegram_intake import serve
 from bot.conversation import Conversation
 from bot.settings import Settings
-from bot.storage import drafts_repo, inbox_repo, make_engine, make_sessionmaker, migrate, users_repo
+from bot.storage import drafts_repo, inbox_repo, users_repo
 from retrieval import Answerer
 from tests.fakes.telegram_api import FakeTelegram
 
 USER = 4711
-STAFF = -100123
 NOW = datetime(2026, 9, 15, 10, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def fake() -> AsyncIterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server  # type: ignore[misc]
-
-
-@pytest.fixture
-def settings(tmp_path: Path, shipped_settings: Settings, fake: FakeTelegram) -> Settings:
-    return shipped_settings.model_copy(
-        update={
-            "data_dir": tmp_path,
-            "telegram_bot_token": SecretStr("123:ABC"),  # model_copy does not validate
-            "telegram_api_base_url": fake.base_url,
-            "staff_chat_id": STAFF,
-        }
-    )
-
-
-@pytest.fixture
-def sessions(settings: Settings) -> sessionmaker[Session]:
-    migrate(settings.sqlalchemy_url)
-    return make_sessionmaker(make_engine(settings.sqlalchemy_url))
 
 
 @pytest.fixture

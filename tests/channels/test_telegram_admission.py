@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.channels.telegram_admission import Limits
@@ -26,12 +24,6 @@ CALM = 2002
 GROUP = -4001
 SUPERGROUP = -1004002
 CAP = Limits().backlog
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 def texts_to(fake: FakeTelegram, chat_id: int) -> list[str]:

@@ -6,7 +6,7 @@ The real PTB Bot and our polling loop talk to the fake Bot API; the answerer is 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,12 +33,6 @@ SHARE = cited(
     "Ziffer V Nr. 2",
 )
 IN_KIND = cited(MARKUP, "Bewertete Eigenleistungen zählen zum Eigenanteil.", "Ziffer V Nr. 3")
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 @pytest.fixture

@@ -11,12 +11,10 @@ import logging
 import re
 import time
 import unicodedata
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -36,42 +34,15 @@ from bot.storage import (
     OutboxRow,
     drafts_repo,
     inbox_repo,
-    make_engine,
-    make_sessionmaker,
-    migrate,
     users_repo,
 )
 from retrieval import Answerer
+from tests.channels.conftest import STAFF
 from tests.fakes.telegram_api import FakeTelegram, FloodLimits, SentMessage, parse_telegram_html
 
 USER = 4711
-STAFF = -100123
 NOW = datetime(2026, 9, 15, 10, 0, tzinfo=UTC)
 SMILE = "🙂"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def settings(tmp_path: Path, shipped_settings: Settings, fake: FakeTelegram) -> Settings:
-    return shipped_settings.model_copy(
-        update={
-            "data_dir": tmp_path,
-            "telegram_bot_token": SecretStr("123:ABC"),  # model_copy does not validate
-            "telegram_api_base_url": fake.base_url,
-            "staff_chat_id": STAFF,
-        }
-    )
-
-
-@pytest.fixture
-def sessions(settings: Settings) -> sessionmaker[Session]:
-    migrate(settings.sqlalchemy_url)
-    return make_sessionmaker(make_engine(settings.sqlalchemy_url))
 
 
 class Running:

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from bot.channels.telegram_admission import Limits
 from retrieval import Answer
@@ -17,12 +14,6 @@ from tests.fakes.telegram_api import FakeTelegram
 FLOODER = 3001
 OTHER = 3002
 NO_CAPS = Limits(backlog=10_000, per_minute=10_000)  # the turns alone, without the caps
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 async def test_another_user_is_answered_while_a_flood_is_still_being_processed(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,12 +27,6 @@ POISON = {  # a message without `date` (and so without everything PTB needs): Up
         "text": "Hallo",
     }
 }
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
 
 
 async def test_an_unreadable_update_is_quarantined_and_the_users_around_it_are_answered(
