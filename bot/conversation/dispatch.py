@@ -41,10 +41,9 @@ from bot.conversation.actions import (
 from bot.conversation.messages import Incoming, Reply
 from bot.conversation.prompts import PRIVACY, open_buttons, open_prompt
 from bot.conversation.state import DialogueState
-from bot.conversation.steps import BY_KEY, match_choice
+from bot.conversation.steps import BY_KEY
 from bot.conversation.store import Store
 from bot.conversation.turn import Context, Turn
-from bot.drafts import ParseError
 from bot.drafts.parsing import fold_text
 
 log = logging.getLogger(__name__)
@@ -129,13 +128,7 @@ def foreseen_question(turn: Turn, typed: str) -> str | None:
     if state.step is None or state.step == PRIVACY or state.asking:
         return typed
     step = BY_KEY.get(state.step)
-    if step is None or step.text_step or not form.looks_like_question(typed):
-        return None
-    try:
-        match_choice(step, typed) if step.choices else step.parse(typed)
-    except ParseError:
-        return typed
-    return None
+    return typed if step is not None and form.is_question_at(step, typed) else None
 
 
 # -- commands -------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from bot.conversation.actions import (
 )
 from bot.conversation.form import ask
 from bot.conversation.messages import Attachment, Button, Reply
-from bot.conversation.prompts import confirmation, open_prompt
+from bot.conversation.prompts import ask_to_confirm, open_prompt
 from bot.conversation.state import AwaitDelete, AwaitResume, AwaitSubmit, Editing
 from bot.conversation.steps import FIRST, SECTIONS, first_step_of
 from bot.conversation.store import DraftRecord
@@ -40,11 +40,8 @@ def start_or_resume(turn: Turn) -> list[Reply]:
         record = next((r for r in reversed(turn.store.all()) if r.editable), None)
     if record is None:
         return new_draft(turn)
-    turn.state.wait_for(AwaitResume(draft_id=record.id))
     text = texts.RESUME_OFFER.format(draft_id=record.id, summary=views.compact(record.draft))
-    reply = confirmation(turn.state.awaiting[-1])
-    assert reply is not None
-    return [Reply(text), reply]
+    return [Reply(text), ask_to_confirm(turn, AwaitResume(draft_id=record.id))]
 
 
 def new_draft(turn: Turn) -> list[Reply]:
@@ -175,10 +172,10 @@ def ask_submit(turn: Turn) -> list[Reply]:
     )
     if not report.ready:
         text += "\n\n" + texts.SUBMIT_NOT_READY
-    state.wait_for(AwaitSubmit(draft_id=record.id, version=record.version))
-    reply = confirmation(state.awaiting[-1])
-    assert reply is not None
-    return [Reply(text), reply]
+    return [
+        Reply(text),
+        ask_to_confirm(turn, AwaitSubmit(draft_id=record.id, version=record.version)),
+    ]
 
 
 def submit(turn: Turn, action: Submit) -> list[Reply] | None:
@@ -266,10 +263,7 @@ def my_data(turn: Turn) -> list[Reply]:
 
 
 def ask_delete(turn: Turn) -> list[Reply]:
-    turn.state.wait_for(AwaitDelete())
-    reply = confirmation(turn.state.awaiting[-1])
-    assert reply is not None
-    return [reply]
+    return [ask_to_confirm(turn, AwaitDelete())]
 
 
 def confirm_delete(turn: Turn, yes: bool) -> list[Reply] | None:

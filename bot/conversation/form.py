@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from bot.conversation import texts, views
 from bot.conversation.actions import Back, Choose, Skip
 from bot.conversation.messages import Reply
-from bot.conversation.prompts import PRIVACY, confirmation, privacy_gate, step_prompt
+from bot.conversation.prompts import PRIVACY, ask_to_confirm, privacy_gate, step_prompt
 from bot.conversation.questions import question
 from bot.conversation.state import AwaitSaveOrAsk, AwaitValue, Editing
 from bot.conversation.steps import BY_KEY, FIRST, Step, match_choice, next_key
@@ -64,13 +64,10 @@ def typed(turn: Turn, text: str) -> list[Reply]:
         return question(turn, text)
     if step.text_step:
         if looks_like_question(text):
-            state.wait_for(AwaitSaveOrAsk(step=step.key, text=text))
-            reply = confirmation(state.awaiting[-1])
-            assert reply is not None
-            return [reply]
+            return [ask_to_confirm(turn, AwaitSaveOrAsk(step=step.key, text=text))]
         return _parse_and_accept(turn, step, text)
     try:
-        match_choice(step, text) if step.choices else step.parse(text)
+        value = read(step, text)
     except ParseError as exc:
         if looks_like_question(text):
             log.info(
@@ -80,16 +77,29 @@ def typed(turn: Turn, text: str) -> list[Reply]:
         return [Reply(exc.message), step_prompt(turn, step)]
     shown = step.confirm(text) if step.confirm else None
     if shown is not None:
-        state.wait_for(AwaitValue(step=step.key, raw=text, shown=shown))
-        reply = confirmation(state.awaiting[-1])
-        assert reply is not None
-        return [reply]
-    return _parse_and_accept(turn, step, text)
+        return [ask_to_confirm(turn, AwaitValue(step=step.key, raw=text, shown=shown))]
+    return accept(turn, step, value)
+
+
+def read(step: Step, text: str) -> Any:
+    """The answer `text` gives to `step`: a choice by label or number, else parsed."""
+    return match_choice(step, text) if step.choices else step.parse(text)
+
+
+def is_question_at(step: Step, text: str) -> bool:
+    """At a structured step, text that is no valid answer but reads as a question is one."""
+    if step.text_step or not looks_like_question(text):
+        return False
+    try:
+        read(step, text)
+    except ParseError:
+        return True
+    return False
 
 
 def _parse_and_accept(turn: Turn, step: Step, text: str) -> list[Reply]:
     try:
-        value = match_choice(step, text) if step.choices else step.parse(text)
+        value = read(step, text)
     except ParseError as exc:
         return [Reply(exc.message), step_prompt(turn, step)]
     return accept(turn, step, value)

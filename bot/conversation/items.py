@@ -11,23 +11,13 @@ from bot.conversation import texts, views
 from bot.conversation.actions import AddItem, DeleteItem, EditItemField, ShowItem
 from bot.conversation.form import ask
 from bot.conversation.messages import Reply
-from bot.conversation.prompts import confirmation
+from bot.conversation.prompts import ask_to_confirm
 from bot.conversation.state import AwaitItemDelete, CostCursor, Editing, ItemRef
 from bot.conversation.steps import EDIT_STEPS
 from bot.conversation.store import DraftRecord
 from bot.conversation.turn import Turn
 
 log = logging.getLogger(__name__)
-
-
-def _editable(turn: Turn) -> DraftRecord | None:
-    """The active draft if it may change now; a submitted one gets a new version first."""
-    record = turn.active()
-    if record is None:
-        return None
-    if not record.editable:
-        record = turn.store.reopen(record.id)
-    return record
 
 
 def show_item(turn: Turn, action: ShowItem) -> list[Reply] | None:
@@ -77,12 +67,8 @@ def ask_delete(turn: Turn, action: DeleteItem) -> list[Reply] | None:
         return None
     if views.find_item(record.draft, action.year, action.kind, action.index) is None:
         return _item_or_gone(turn, record, action.year, action.kind, action.index)
-    turn.state.wait_for(
-        AwaitItemDelete(item=ItemRef(year=action.year, kind=action.kind, index=action.index))
-    )
-    reply = confirmation(turn.state.awaiting[-1])
-    assert reply is not None
-    return [reply]
+    item = ItemRef(year=action.year, kind=action.kind, index=action.index)
+    return [ask_to_confirm(turn, AwaitItemDelete(item=item))]
 
 
 def confirm_delete(turn: Turn, yes: bool) -> list[Reply] | None:

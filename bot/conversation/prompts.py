@@ -113,6 +113,14 @@ def confirmation(awaiting: Awaiting) -> Reply | None:
     return None
 
 
+def ask_to_confirm(turn: Turn, awaiting: Awaiting) -> Reply:
+    """Open a confirmation and return its question (every kind opened here has one)."""
+    turn.state.wait_for(awaiting)
+    reply = confirmation(awaiting)
+    assert reply is not None, awaiting.kind
+    return reply
+
+
 def yes_no(what: str, yes: str, no: str) -> list[Button]:
     return [
         Button(yes, encode(Confirm(what=what, yes=True))),
