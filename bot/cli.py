@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -107,15 +105,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\nAbgebrochen.", file=sys.stderr)
         return 130
     return 2
-
-
-def emit_json(obj: object) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
-
-
-def now_ms(start: float) -> int:
-    return round((time.perf_counter() - start) * 1000)
 
 
 if __name__ == "__main__":

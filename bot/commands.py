@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from pathlib import Path
@@ -94,8 +95,6 @@ def _answerer(settings: Settings) -> wiring.Answerer:
 
 
 def ask(settings: Settings, question: str | None, *, jsonl: bool) -> int:
-    from bot.cli import emit_json, now_ms
-
     answerer = _answerer(settings)
     if not jsonl:
         if question is None:
@@ -220,3 +219,13 @@ def start(settings: Settings) -> int:
     _print_report(report)
     err.print("Kein TELEGRAM_BOT_TOKEN gesetzt: der Assistent startet im Terminal.")
     return chat(settings)
+
+
+def emit_json(obj: object) -> None:
+    """One JSON line on stdout, flushed, so a pipe reads each answer as it comes."""
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def now_ms(start: float) -> int:
+    return round((time.perf_counter() - start) * 1000)
