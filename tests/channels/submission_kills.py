@@ -127,9 +127,11 @@ def run(
     kills: int,
     seed: int,
     progress: Callable[[int], None] | None = None,
+    stop_after_kills: bool = True,
 ) -> KillFigures:
     """Users submit up to `rounds` versions each while the bot is killed `kills` times; after
-    the last kill they finish the round in hand."""
+    the last kill they finish the round in hand (or, with `stop_after_kills` off, all
+    `rounds`: a test then knows how many versions to expect, however fast the kills came)."""
     rng = random.Random(seed)
     applicants = [Applicant(fake, bot.data_dir, u) for u in user_ids]
     errors: list[str] = []
@@ -158,7 +160,8 @@ def run(
         bot.start()
         if progress is not None:
             progress(done)
-    enough.set()
+    if stop_after_kills:
+        enough.set()
     for thread in threads:
         thread.join(timeout=WAIT_S * 2)
     if bot.stop() != 0:

@@ -39,7 +39,9 @@ def bot(tmp_path: Path, shipped_settings: Settings, fake: FakeTelegram) -> Itera
 def test_kills_around_submissions_lose_no_version_for_the_office(
     fake: FakeTelegram, bot: BotProcess
 ) -> None:
-    figures = submission_kills.run(fake, bot, user_ids=USERS, rounds=3, kills=4, seed=7)
+    figures = submission_kills.run(
+        fake, bot, user_ids=USERS, rounds=3, kills=4, seed=7, stop_after_kills=False
+    )
     assert not figures.errors, f"{figures.errors}{bot.tail()}"
     assert figures.rounds_done == figures.versions == len(USERS) * 3
     assert figures.received["0"] == 0, figures
