@@ -1,4 +1,5 @@
-"""Command line of KommPräv-Lotse: kommpraev index | ask | chat | eval | start."""
+"""Command line of KommPräv-Lotse: kommpraev index | ask | chat | eval | bot | start | review |
+staff."""
 
 from __future__ import annotations
 
@@ -47,7 +48,21 @@ def _parser() -> GermanArgumentParser:
     ev.add_argument("--fehler", action="store_true", help="jede verfehlte Frage auflisten")
     ev.add_argument("--arten", action="store_true", help="Ergebnisse nach Art der Frage")
     command("bot", "Telegram-Bot starten (braucht TELEGRAM_BOT_TOKEN)")
-    command("start", "Telegram-Bot (mit Token) oder Terminal-Chat")
+    command("start", "Telegram-Bot (mit Token) oder Terminal-Chat, daneben der Prüfarbeitsplatz")
+    rv = command("review", "Prüfarbeitsplatz der Geschäftsstelle (Web) starten")
+    rv.add_argument("--host", help="Adresse (Standard: REVIEW_HOST)")
+    rv.add_argument("--port", type=int, help="Port (Standard: REVIEW_PORT)")
+    st = command("staff", "Konten der Geschäftsstelle verwalten")
+    staff = st.add_subparsers(
+        title="Aktionen", dest="action", metavar="AKTION", parser_class=GermanArgumentParser,
+        required=True,
+    )  # fmt: skip
+    add = staff.add_parser("add", help="Konto anlegen (Passwort wird abgefragt oder von stdin)")
+    add.add_argument("email", metavar="EMAIL")
+    add.add_argument("--role", choices=["reviewer", "admin"], default="reviewer", help="Rolle")
+    staff.add_parser("list", help="Konten auflisten")
+    dis = staff.add_parser("disable", help="Konto sperren (beendet seine Sitzungen)")
+    dis.add_argument("email", metavar="EMAIL")
     return p
 
 
@@ -73,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = _settings()
     level = settings.log_level.upper()
     # `index` too: its German report line says what the "index.built" log line would.
-    interactive = args.command in ("index", "ask", "chat", "eval") or (
+    interactive = args.command in ("index", "ask", "chat", "eval", "staff") or (
         args.command == "start" and not settings.telegram_enabled
     )
     if interactive and level == "INFO":
@@ -101,6 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.bot(settings)
         if args.command == "start":
             return commands.start(settings)
+        if args.command == "review":
+            return commands.review(settings, host=args.host, port=args.port)
+        if args.command == "staff":
+            from bot import staff_commands
+
+            return staff_commands.run(settings, args.action, getattr(args, "email", None),
+                                      role=getattr(args, "role", "reviewer"))  # fmt: skip
     except KeyboardInterrupt:
         print("\nAbgebrochen.", file=sys.stderr)
         return 130

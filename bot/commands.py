@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from rich.console import Console
@@ -19,6 +23,7 @@ from retrieval.evaluation import OUTCOMES
 from retrieval.indexer import IndexReport, knowledge_files
 
 err = Console(stderr=True, soft_wrap=True)
+MAIL_EVERY_S = 5.0
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 # Written by people who saw only the facts, never the FAQ or the train set; nothing is tuned on
@@ -132,10 +137,69 @@ def chat(settings: Settings) -> int:
 
     services = _services(settings)
     try:
-        say(sys.stderr, "Bereit.")
-        return run_console(services)
+        with _beside(settings, services):
+            say(sys.stderr, "Bereit.")
+            return run_console(services)
     finally:
         services.close()
+
+
+@contextlib.contextmanager
+def _beside(settings: Settings, services: wiring.Services) -> Iterator[None]:
+    """The review workspace and the office's e-mail beside a chat channel, for its lifetime.
+
+    A busy port costs only the workspace (with a German line saying so), never the chat.
+    """
+    from bot.channels.mailer import send_due
+    from bot.web import PortBusy, serve_beside
+
+    server = None
+    if settings.review_enabled:
+        try:
+            server, _thread = serve_beside(settings, services.sessions)
+            say(sys.stderr, f"Prüfarbeitsplatz der Geschäftsstelle: {settings.review_url}/ "
+                "(Konto anlegen: kommpraev staff add EMAIL --role admin)")  # fmt: skip
+        except PortBusy as exc:
+            err.print(f"[yellow]Hinweis:[/yellow] {exc}")
+    stop = threading.Event()
+    if settings.mail_enabled:
+
+        def mail_loop() -> None:
+            while not stop.wait(MAIL_EVERY_S):
+                try:
+                    send_due(services.sessions, settings)
+                except Exception as exc:  # the next round may succeed; the mail waits
+                    logging.getLogger(__name__).warning("mail.round_failed error=%s",
+                                                        type(exc).__name__)  # fmt: skip
+
+        threading.Thread(target=mail_loop, name="office-mail", daemon=True).start()
+    try:
+        yield
+    finally:
+        stop.set()
+        if server is not None:
+            server.should_exit = True
+
+
+def review(settings: Settings, *, host: str | None, port: int | None) -> int:
+    from bot.web import PortBusy, serve
+
+    host = host or settings.review_host
+    port = port or settings.review_port
+    if not 1 <= port <= 65535:
+        err.print(f"[red]Fehler:[/red] Port {port} gibt es nicht; bitte 1 bis 65535 wählen.")
+        return 2
+    engine, sessions = wiring.open_database(settings)
+    try:
+        say(sys.stderr, f"Prüfarbeitsplatz der Geschäftsstelle: http://{host}:{port}/ "
+            "(Beenden mit Strg+C)")  # fmt: skip
+        serve(settings, sessions, host=host, port=port)
+        return 0
+    except PortBusy as exc:
+        err.print(f"[red]Fehler:[/red] {exc}")
+        return 2
+    finally:
+        engine.dispose()
 
 
 def evaluate(
@@ -205,8 +269,9 @@ def bot(settings: Settings) -> int:
 
     services = wiring.build_services(settings)  # the index was just brought up to date
     try:
-        say(sys.stderr, "Bereit: der Telegram-Bot verbindet sich …")
-        return run_bot(settings, services)
+        with _beside(settings, services):
+            say(sys.stderr, "Bereit: der Telegram-Bot verbindet sich …")
+            return run_bot(settings, services)
     finally:
         services.close()
 

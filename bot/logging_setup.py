@@ -38,6 +38,7 @@ REDACTED = "[redacted]"
 WITHHELD = "[message withheld]"
 
 QUIET = (
+    "alembic",
     "apscheduler",
     "bm25s",
     "chromadb",
@@ -48,6 +49,7 @@ QUIET = (
     "sqlalchemy",
     "tornado.access",
     "urllib3",
+    "uvicorn.access",
 )
 """Loggers kept at WARNING: below it they log URLs with the token, SQL parameters or noise."""
 

@@ -73,6 +73,27 @@ class Settings(BaseSettings):
         default=None, description="Telegram chat that is notified of submitted drafts."
     )
 
+    review_enabled: bool = Field(
+        default=True,
+        description="Submitted drafts go to the review workspace's inbox; false: only to "
+        "STAFF_CHAT_ID.",
+    )
+    review_host: str = Field(default="127.0.0.1", description="Address of the review workspace.")
+    review_port: int = Field(default=8080, ge=1, le=65535)
+    review_public_url: str = Field(
+        default="",
+        description="Address staff open the workspace at (links in notifications); empty: "
+        "http://REVIEW_HOST:REVIEW_PORT.",
+    )
+    smtp_url: SecretStr = Field(
+        default=SecretStr(""),
+        description="smtp://user:password@host:port (or smtps://); empty: no e-mail.",
+    )
+    smtp_from: str = Field(default="kommpraev-lotse@localhost")
+    review_notify_email: str = Field(
+        default="", description="Address that gets an e-mail per submitted draft version."
+    )
+
     office_email: str = Field(default="lpr@smi.sachsen.de")
     office_phone: str = Field(default="0351 564-3090")
 
@@ -103,6 +124,16 @@ class Settings(BaseSettings):
         if url := self.database_url.get_secret_value():
             return url
         return f"sqlite:///{(self.data_dir / 'kommpraev.db').resolve()}"
+
+    @property
+    def review_url(self) -> str:
+        """Where staff open the workspace, without a trailing slash."""
+        base = self.review_public_url or f"http://{self.review_host}:{self.review_port}"
+        return base.rstrip("/")
+
+    @property
+    def mail_enabled(self) -> bool:
+        return bool(self.smtp_url.get_secret_value() and self.review_notify_email)
 
     @property
     def telegram_enabled(self) -> bool:

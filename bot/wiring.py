@@ -74,6 +74,17 @@ def build_services(settings: Settings) -> Services:
     )
 
 
+def open_database(settings: Settings) -> tuple[Engine, sessionmaker[Session]]:
+    """The database alone, migrated: for the workspace and `kommpraev staff`, which need no
+    knowledge base. The caller disposes of the engine."""
+    from bot.storage import make_engine, make_sessionmaker, migrate
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.sqlalchemy_url)
+    engine = make_engine(settings.sqlalchemy_url)
+    return engine, make_sessionmaker(engine)
+
+
 def conversation(services: Services, channel: str, *, clock: Clock | None = None) -> Conversation:
     """The one place a `Conversation` is constructed; `clock` defaults to the real UTC time."""
     from bot.conversation import Conversation

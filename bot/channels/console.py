@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from bot.conversation import Attachment, Conversation, Incoming, Reply
+from bot.storage import inbox_repo
 
 if TYPE_CHECKING:
     from bot.wiring import Services
@@ -22,6 +23,7 @@ INTRO = (
     "Knöpfe drücken Sie mit #1, #2 … oder indem Sie die Aufschrift eintippen. "
     "Beenden mit „tschüss“, /ende oder Strg+D.\n"
 )
+OFFICE_HEADER = "--- Nachricht der Geschäftsstelle LPR ---"
 STAFF_HEADER = "--- Nachricht an die Geschäftsstelle (im Telegram-Betrieb an STAFF_CHAT_ID) ---"
 # What people type to leave a terminal program, with and without the slash.
 EXIT_COMMANDS = frozenset(
@@ -58,7 +60,7 @@ def chat_loop(
             if text.strip().casefold() in EXIT_COMMANDS:
                 break
             incoming = to_incoming(text, last)
-            replies = conversation.handle(incoming)
+            replies = [*office_news(conversation), *conversation.handle(incoming)]
             out.write(render(replies, exports))
             out.flush()
             last = [r for r in replies if not r.to_staff] or last
@@ -67,6 +69,20 @@ def chat_loop(
     out.write(GOODBYE)
     out.flush()
     return 0
+
+
+def office_news(conversation: Conversation) -> list[Reply]:
+    """What the office sent from the review workspace since the last line (Telegram delivers
+    these by itself; here they are shown before the next reply)."""
+    with conversation.sessions.begin() as session:
+        rows = [r for r in inbox_repo.unsent(session, limit=50) if r.chat_id == CONSOLE_USER]
+        for row in rows:
+            inbox_repo.mark_sent(session, outbox_id=row.id)
+        return [_from_office(Reply.from_json(row.payload)) for row in rows]
+
+
+def _from_office(reply: Reply) -> Reply:
+    return Reply(f"{OFFICE_HEADER}\n{reply.text}", reply.buttons)
 
 
 def to_incoming(text: str, last: list[Reply]) -> Incoming:

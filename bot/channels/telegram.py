@@ -125,6 +125,15 @@ class TelegramChannel:
                     return Drained.DONE
             return Drained.UNDELIVERED
 
+    async def outbox_waiting(self) -> bool:
+        """Whether messages are due that no update carries out (see `watch_outbox`)."""
+
+        def look() -> bool:
+            with self.sessions() as session:
+                return bool(inbox_repo.unsent(session, limit=1))
+
+        return not self._lock.locked() and await asyncio.to_thread(look)
+
     def _purge_handled(self) -> None:
         """Hourly: forget updates handled more than a day ago; expire abandoned drafts.
 

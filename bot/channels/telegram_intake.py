@@ -91,6 +91,25 @@ class Intake(Protocol):
         and deliver replies."""
 
 
+WATCH_S = 2.0
+"""How often the loop looks for messages nobody prompted (from the review workspace)."""
+
+
+async def watch_outbox(intake: Intake, *, wake: asyncio.Event, stop: asyncio.Event) -> None:
+    """Set `wake` whenever messages wait that no update will carry out: the office's answers
+    from the review workspace (maybe another process), and dead letters that came due."""
+    waiting = getattr(intake, "outbox_waiting", None)
+    if waiting is None:  # an Intake without a database (tests)
+        return
+    while not stop.is_set():
+        try:
+            if await waiting():
+                wake.set()
+        except Exception as exc:  # database trouble: the next look may succeed
+            log.warning("telegram.watch_failed error=%s", _name(exc))
+        await _sleep_unless_stopped(WATCH_S, stop)
+
+
 async def poll(
     bot: Bot,
     intake: Intake,
@@ -99,7 +118,30 @@ async def poll(
     poll_timeout: int = LONG_POLL_S,
     retry_s: int = RETRY_S,
 ) -> None:
-    """Poll, record, confirm, process, deliver until `stop` is set; leftovers go first."""
+    """Poll, record, confirm, process, deliver until `stop` is set; leftovers go first.
+
+    A long poll is cut short when the office's messages wait (`watch_outbox`), so that they
+    go out within seconds rather than with the next user message.
+    """
+    wake = asyncio.Event()
+    watcher = asyncio.create_task(watch_outbox(intake, wake=wake, stop=stop))
+    try:
+        await _poll(bot, intake, stop=stop, wake=wake, poll_timeout=poll_timeout, retry_s=retry_s)
+    finally:
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
+
+
+async def _poll(
+    bot: Bot,
+    intake: Intake,
+    *,
+    stop: asyncio.Event,
+    wake: asyncio.Event,
+    poll_timeout: int,
+    retry_s: int,
+) -> None:
     offset: int | None = None  # None: Telegram sends everything it still holds
     unconfirmed = True  # at start: what Telegram holds may be recorded already
     drained = Drained.DONE
@@ -113,7 +155,11 @@ async def poll(
         else:
             wait = poll_timeout if drained is Drained.DONE else retry_s
         try:
-            batch = await _unless_stopped(fetch(bot, offset=offset, wait_s=wait), stop)
+            wake.clear()
+            batch = await _unless_stopped(fetch(bot, offset=offset, wait_s=wait), stop, wake)
+            if batch is None and not stop.is_set():  # woken: the office's messages wait
+                drained = await intake.drain(bot, below=offset or 0, stop=stop)
+                continue
             rounds = 0
             while batch is not None and batch.last_id is not None:
                 await intake.accept(bot, batch.updates, quarantined=batch.quarantined)
@@ -175,16 +221,22 @@ def _stop(stop: asyncio.Event, sig: signal.Signals) -> None:
     stop.set()
 
 
-async def _unless_stopped(work: Awaitable[T], stop: asyncio.Event) -> T | None:
-    """The result of `work`, or None when `stop` was set first (then `work` is cancelled).
+async def _unless_stopped(
+    work: Awaitable[T], stop: asyncio.Event, wake: asyncio.Event | None = None
+) -> T | None:
+    """The result of `work`, or None when `stop` (or `wake`) was set first (then `work` is
+    cancelled).
 
     Cancelling a getUpdates loses nothing: its updates were not confirmed, so Telegram
     sends them again.
     """
     task = asyncio.ensure_future(work)
-    stopper = asyncio.ensure_future(stop.wait())
-    await asyncio.wait({task, stopper}, return_when=asyncio.FIRST_COMPLETED)
-    stopper.cancel()
+    stoppers = {asyncio.ensure_future(stop.wait())}
+    if wake is not None:
+        stoppers.add(asyncio.ensure_future(wake.wait()))
+    await asyncio.wait({task, *stoppers}, return_when=asyncio.FIRST_COMPLETED)
+    for stopper in stoppers:
+        stopper.cancel()
     if task.done():
         return task.result()
     task.cancel()

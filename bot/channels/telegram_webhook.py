@@ -51,6 +51,7 @@ from bot.channels.telegram_intake import (
     Drained,
     Intake,
     stop_on_signals,
+    watch_outbox,
 )
 from bot.channels.telegram_updates import Quarantined, parse_one
 
@@ -212,6 +213,7 @@ async def serve_webhook(
         # Set by TelegramChannel on PostgreSQL; other Intakes (tests) work alone.
         idle_s = SHARED_POLL_S if getattr(intake, "shared", False) else None
         worker = asyncio.create_task(deliver(bot, intake, wake=wake, stop=stop, idle_s=idle_s))
+        watcher = asyncio.create_task(watch_outbox(intake, wake=wake, stop=stop))
         try:
             await intake.set_commands(bot)
             await register(bot, url=url, secret=secret, stop=stop)
@@ -221,6 +223,7 @@ async def serve_webhook(
             stop.set()
             wake.set()
             await worker
+            await watcher
             await server.close_all_connections()
     log.info("telegram.webhook_stopped")
 

@@ -125,6 +125,21 @@ class Forward(Action):
     CODE = "forward"
 
 
+class Revise(Action):
+    """Under the office's Rückfrage: open that draft to change and hand in again."""
+
+    CODE = "rev"
+    draft_id: int
+
+
+class SlotReply(Action):
+    """Under an appointment the office proposed: take it or not."""
+
+    CODE = "slot"
+    request_id: int
+    accept: bool
+
+
 class Confirm(Action):
     """Yes or no to the open confirmation of `what` (delete, submit, value, item_delete …)."""
 
@@ -154,7 +169,7 @@ class Unknown(Action):
 ACTIONS: tuple[type[Action], ...] = (
     Choose, Skip, Back, PrivacyOk, RunCommand, Pick, ShowSection, EditGroup, ShowItem,
     EditItemField, DeleteItem, AddItem, Resume, NewDraft, Switch, Submit, Export, Forward,
-    Confirm, SaveAnswer, AskInstead, AskMode,
+    Confirm, SaveAnswer, AskInstead, AskMode, Revise, SlotReply,
 )  # fmt: skip
 _BY_CODE = {cls.CODE: cls for cls in ACTIONS}
 

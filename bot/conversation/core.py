@@ -20,7 +20,7 @@ from bot.conversation.state import DialogueState
 from bot.conversation.store import SqlStore
 from bot.conversation.turn import Context, Turn
 from bot.settings import Settings
-from bot.storage import dialogue_repo, users_repo
+from bot.storage import dialogue_repo, mail_repo, users_repo
 from retrieval import Answer
 
 log = logging.getLogger(__name__)
@@ -82,6 +82,8 @@ class Conversation:
                 pending=state.dump(),
                 now=now,
             )
+        if self.settings.mail_enabled:
+            queue_office_mail(session, outcome.replies, now=self.clock())
         log.info(
             "conversation.handled owner_id=%s kind=%s step=%s draft_id=%s",
             incoming.user_id, incoming.kind, outcome.state.step, outcome.state.draft_id,
@@ -103,14 +105,32 @@ class Conversation:
             office_phone=self.settings.office_phone,
             owner_id=incoming.user_id,
             retention_days=self.settings.draft_retention_days,
+            review_url=self.settings.review_url if self.settings.review_enabled else "",
             prepared=prepared,
         )
         return Turn(state=state, store=store, ctx=ctx)
 
     @property
     def can_reach_staff(self) -> bool:
-        """The console shows staff messages itself; Telegram needs a configured staff chat."""
-        return self.channel != "telegram" or self.settings.staff_chat_id is not None
+        """Submissions reach the review workspace's inbox; without it, Telegram needs a staff
+        chat (the console shows staff messages itself)."""
+        settings = self.settings
+        return (
+            settings.review_enabled
+            or self.channel != "telegram"
+            or settings.staff_chat_id is not None
+        )
 
     def today(self) -> date:
         return self.clock().astimezone(BERLIN).date()
+
+
+def queue_office_mail(session: Session, replies: list[Reply], *, now: datetime) -> None:
+    """Mail each once-only office notification (a submitted version) in this transaction."""
+    for reply in replies:
+        if reply.to_staff and reply.dedupe_key:
+            subject, _, _ = reply.text.partition("\n")
+            mail_repo.queue(
+                session, dedupe_key=f"{reply.dedupe_key}:mail", subject=subject, body=reply.text,
+                now=now,
+            )  # fmt: skip

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.conversation import asking, drafting, form, items, questions, texts
+from bot.conversation import asking, drafting, form, items, office, questions, texts
 from bot.conversation.actions import (
     Action,
     AddItem,
@@ -29,11 +29,13 @@ from bot.conversation.actions import (
     Pick,
     PrivacyOk,
     Resume,
+    Revise,
     RunCommand,
     SaveAnswer,
     ShowItem,
     ShowSection,
     Skip,
+    SlotReply,
     Submit,
     Switch,
     decode,
@@ -186,6 +188,8 @@ BUTTONS: dict[type[Action], Handler] = {
     RunCommand: lambda t, a: command(t, a.name),
     Pick: lambda t, a: questions.pick(t, a.key),
     Forward: lambda t, _a: questions.forward(t) or None,
+    Revise: office.revise,
+    SlotReply: office.slot_reply,
     ShowSection: drafting.show_section,
     EditGroup: drafting.edit_group,
     ShowItem: items.show_item,

@@ -25,6 +25,7 @@ from bot.conversation.steps import FIRST, SECTIONS, first_step_of
 from bot.conversation.store import DraftRecord
 from bot.conversation.turn import Turn
 from bot.drafts import Draft, ExportMeta, draft_docx, draft_pdf, readiness_report, render_text
+from bot.storage import DraftStatus
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,8 @@ def edit_group(turn: Turn, action: EditGroup) -> list[Reply] | None:
     if record is None or first is None:
         return None
     intro: list[Reply] = []
+    if record.status == DraftStatus.ANGENOMMEN:
+        return [Reply(texts.ACCEPTED_LOCKED.format(draft_id=record.id))]
     if not record.editable:
         record = turn.store.reopen(record.id)
         intro.append(Reply(texts.NEW_VERSION.format(version=record.version)))
@@ -207,7 +210,7 @@ def submit(turn: Turn, action: Submit) -> list[Reply] | None:
         return [Reply(text)]
     return [
         Reply(texts.SUBMITTED.format(draft_id=record.id, version=record.version)),
-        views.staff_notification(record, report),
+        views.staff_notification(record, report, ctx.review_url),
     ]
 
 

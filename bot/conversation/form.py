@@ -248,6 +248,7 @@ def _effects(turn: Turn, step: Step, value: Any, draft: Draft) -> list[Reply]:
         return [
             Reply(texts.APPOINTMENT_NO_STAFF.format(email=ctx.office_email, phone=ctx.office_phone))
         ]
+    request_id = turn.store.request("termin", question=None, draft_id=turn.state.draft_id)
     contact = draft.contact
     staff = texts.STAFF_APPOINTMENT.format(
         owner_id=ctx.owner_id,
@@ -256,6 +257,8 @@ def _effects(turn: Turn, step: Step, value: Any, draft: Draft) -> list[Reply]:
         email=contact.email or "–",
         phone=contact.phone or "–",
     )
+    if ctx.review_url:
+        staff += "\n" + texts.STAFF_LINK.format(url=f"{ctx.review_url}/anfragen/{request_id}")
     return [Reply(texts.APPOINTMENT_SENT), Reply(staff, to_staff=True)]
 
 

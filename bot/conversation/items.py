@@ -16,6 +16,7 @@ from bot.conversation.state import AwaitItemDelete, CostCursor, Editing, ItemRef
 from bot.conversation.steps import EDIT_STEPS
 from bot.conversation.store import DraftRecord
 from bot.conversation.turn import Turn
+from bot.storage import DraftStatus
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,8 @@ def edit_field(turn: Turn, action: EditItemField) -> list[Reply] | None:
         return None
     if views.find_item(record.draft, action.year, action.kind, action.index) is None:
         return _item_or_gone(turn, record, action.year, action.kind, action.index)
+    if record.status == DraftStatus.ANGENOMMEN:  # the office's decision stands as it is
+        return [Reply(texts.ACCEPTED_LOCKED.format(draft_id=record.id))]
     intro = _reopened(turn, record)
     state = turn.state
     state.cursor = CostCursor(
@@ -79,6 +82,8 @@ def confirm_delete(turn: Turn, yes: bool) -> list[Reply] | None:
     turn.state.resolve("item_delete")
     if not yes:
         return [Reply(texts.ITEM_KEPT), views.section_view(record, "cost_plan")]
+    if record.status == DraftStatus.ANGENOMMEN:  # the office's decision stands as it is
+        return [Reply(texts.ACCEPTED_LOCKED.format(draft_id=record.id))]
     intro = _reopened(turn, record)
     record = turn.active() or record
     item = waiting.item
@@ -100,6 +105,8 @@ def add(turn: Turn, action: AddItem) -> list[Reply] | None:
     record = turn.active()
     if record is None:
         return None
+    if record.status == DraftStatus.ANGENOMMEN:  # the office's decision stands as it is
+        return [Reply(texts.ACCEPTED_LOCKED.format(draft_id=record.id))]
     intro = _reopened(turn, record)
     state = turn.state
     state.history = []

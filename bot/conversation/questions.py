@@ -77,10 +77,15 @@ def forward(turn: Turn) -> list[Reply]:
         if email
         else texts.FORWARD_REPLY_UNKNOWN.format(email=ctx.office_email, phone=ctx.office_phone)
     )
+    request_id = turn.store.request(
+        "frage", question=waiting.question, draft_id=record.id if record else None
+    )
     to_staff = texts.STAFF_QUESTION.format(
         owner_id=ctx.owner_id, question=waiting.question, reply_to=email or "keine E-Mail angegeben"
     )
-    log.info("conversation.question_forwarded owner_id=%s", ctx.owner_id)
+    if ctx.review_url:
+        to_staff += "\n" + texts.STAFF_LINK.format(url=f"{ctx.review_url}/anfragen/{request_id}")
+    log.info("conversation.question_forwarded owner_id=%s request_id=%s", ctx.owner_id, request_id)
     return [
         Reply(texts.FORWARDED.format(reply_to=reply_to)),
         Reply(to_staff, to_staff=True),

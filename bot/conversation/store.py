@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from bot.drafts import Draft
-from bot.storage import DraftRow, DraftStatus, drafts_repo, users_repo
+from bot.storage import DraftRow, DraftStatus, drafts_repo, review_repo, users_repo
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,14 @@ class Store(Protocol):
     def submit(self, draft_id: int) -> DraftRecord: ...
 
     def reopen(self, draft_id: int) -> DraftRecord: ...
+
+    def request(self, kind: str, *, question: str | None, draft_id: int | None) -> int:
+        """Hand a question ("frage") or an appointment wish ("termin") to the office."""
+        ...
+
+    def answer_slot(self, request_id: int, *, accept: bool) -> datetime | None:
+        """Take or decline a proposed appointment; its time, or None for an old button."""
+        ...
 
     def export_all(self) -> dict[str, Any]: ...
 
@@ -111,7 +119,13 @@ class SqlStore:
         )
 
     def submit(self, draft_id: int) -> DraftRecord:
-        drafts_repo.submit(self.session, owner_id=self.owner_id, draft_id=draft_id, now=self.now)
+        frozen = drafts_repo.submit(
+            self.session, owner_id=self.owner_id, draft_id=draft_id, now=self.now
+        )
+        # In the same transaction: the office's inbox can never miss a submission.
+        review_repo.record_submission(
+            self.session, draft_id=draft_id, version=frozen.version, now=self.now
+        )
         found = self.get(draft_id)
         assert found is not None
         return found
@@ -120,7 +134,25 @@ class SqlStore:
         row = drafts_repo.reopen_as_new_version(
             self.session, owner_id=self.owner_id, draft_id=draft_id, now=self.now
         )
+        review_repo.record_reopened(
+            self.session, draft_id=draft_id, version=row.version, now=self.now
+        )
         return record(row)
+
+    def request(self, kind: str, *, question: str | None, draft_id: int | None) -> int:
+        self._user()
+        row = review_repo.create_request(
+            self.session, kind=kind, owner_id=self.owner_id, draft_id=draft_id,
+            question=question, now=self.now,
+        )  # fmt: skip
+        return row.id
+
+    def answer_slot(self, request_id: int, *, accept: bool) -> datetime | None:
+        row = review_repo.confirm_slot(
+            self.session, owner_id=self.owner_id, request_id=request_id, accept=accept,
+            now=self.now,
+        )  # fmt: skip
+        return row.proposed_for if row else None
 
     def export_all(self) -> dict[str, Any]:
         return users_repo.export_all(self.session, owner_id=self.owner_id)

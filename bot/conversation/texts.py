@@ -319,3 +319,51 @@ SUBMIT_THROTTLED = (
     "Heute sind schon {limit} Fassungen eingereicht. Die Geschäftsstelle meldet sich zu Ihrem "
     "Entwurf; weitere Änderungen können Sie morgen wieder einreichen."
 )
+
+# --- Messages of the LPR office from the review workspace, and the user's answers to them. ---
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+OFFICE_QUERY = (
+    "Rückfrage der Geschäftsstelle LPR zu Ihrem Entwurf Nr. {draft_id} (Version {version}):\n\n"
+    "{message}\n\n"
+    "Tippen Sie auf „Entwurf bearbeiten“, ändern Sie die Angaben und reichen Sie den Entwurf "
+    "mit /einreichen erneut ein."
+)
+OFFICE_QUERY_BUTTON = "Entwurf bearbeiten"
+OFFICE_NOTE = "\n\nHinweis der Geschäftsstelle: {message}"
+OFFICE_ACCEPTED = (
+    "Gute Nachricht: Die Geschäftsstelle LPR hat Ihren Entwurf Nr. {draft_id} (Version "
+    "{version}) geprüft und hält ihn für antragsreif.{note}\n\n"
+    "So geht es weiter: Stellen Sie den förmlichen Antrag mit diesen Angaben bei der "
+    "Bewilligungsbehörde. Die geprüfte Fassung erhalten Sie mit /export als Datei."
+)
+OFFICE_REJECTED = (
+    "Die Geschäftsstelle LPR hat Ihren Entwurf Nr. {draft_id} (Version {version}) so nicht "
+    "befürwortet. Begründung:\n\n{reason}\n\n"
+    "Sie können den Entwurf überarbeiten und erneut einreichen oder mit der Geschäftsstelle "
+    "sprechen."
+)
+OFFICE_ANSWER = "Antwort der Geschäftsstelle LPR auf Ihre Frage „{question}“:\n\n{answer}"
+OFFICE_SLOT = (
+    "Die Geschäftsstelle LPR schlägt Ihnen für die Pflichtberatung diesen Termin vor: "
+    "{when}.{note}\n\nPasst Ihnen der Termin?"
+)
+SLOT_ACCEPT = "Termin bestätigen"
+SLOT_DECLINE = "Passt nicht"
+SLOT_CONFIRMED = (
+    "Danke, Ihr Beratungstermin am {when} ist bestätigt. Die Geschäftsstelle weiß Bescheid."
+)
+SLOT_DECLINED = (
+    "Schade. Die Geschäftsstelle weiß Bescheid und meldet sich mit einem anderen Termin; "
+    "Sie erreichen sie auch unter {email}, Tel. {phone}."
+)
+STAFF_SLOT_CONFIRMED = "Termin bestätigt (Anfrage Nr. {request_id}): {when}."
+STAFF_SLOT_DECLINED = "Termin abgelehnt (Anfrage Nr. {request_id}): {when} passt nicht."
+REVISE_OPENED = (
+    "Entwurf Nr. {draft_id} ist geöffnet. Wählen Sie unten den Abschnitt, den Sie ändern "
+    "möchten; die Änderung wird eine neue Version. Danach mit /einreichen erneut einreichen."
+)
+STAFF_LINK = "Im Prüfarbeitsplatz öffnen: {url}"
+ACCEPTED_LOCKED = (
+    "Entwurf Nr. {draft_id} hat die Geschäftsstelle bereits als antragsreif angenommen; er "
+    "bleibt so. Für ein geändertes Vorhaben beginnen Sie mit /antrag einen neuen Entwurf."
+)

@@ -24,6 +24,8 @@ class Context:
     owner_id: int
     retention_days: int = 180
     """After how many days untouched drafts are deleted (for the privacy notice)."""
+    review_url: str = ""
+    """Where staff open the review workspace; links in notifications to the office."""
     prepared: dict[str, Answer] = field(default_factory=dict)
     """Answers computed before the transaction opened, by question text."""
 

@@ -28,6 +28,7 @@ from bot.drafts import (
     render_section,
     render_text,
 )
+from bot.storage import DraftStatus
 
 PART_LIMIT = 3000
 """Characters per message of a long overview: well below Telegram's 4096 UTF-16 units."""
@@ -57,6 +58,11 @@ def overview(record: DraftRecord, *, intro: str | None = None) -> list[Reply]:
             parts.append(block)
     replies = [Reply(p) for p in parts]
     last = replies[-1]
+    if record.status == DraftStatus.ANGENOMMEN:  # decided by the office: read and export only
+        export = Button(texts.EXPORT_LABEL, encode(Export(draft_id=record.id, format="docx")))
+        note = texts.ACCEPTED_LOCKED.format(draft_id=record.id)
+        replies[-1] = Reply(f"{last.text}\n\n{note}", [[export]])
+        return replies
     replies[-1] = Reply(f"{last.text}\n\n{texts.CHOOSE_SECTION}", _overview_buttons(record))
     return replies
 
@@ -188,7 +194,7 @@ def find_item(draft: Draft, year: int, kind: ItemKind, index: int) -> Any:
     return None
 
 
-def staff_notification(record: DraftRecord, report: ReadinessReport) -> Reply:
+def staff_notification(record: DraftRecord, report: ReadinessReport, review_url: str = "") -> Reply:
     draft = record.draft
     grant = draft.financing.grant
     readiness = "bereit" if report.ready else f"noch offen ({len(report.errors)} Fehler)"
@@ -201,7 +207,10 @@ def staff_notification(record: DraftRecord, report: ReadinessReport) -> Reply:
         readiness=readiness,
     )
     # The office sees the same Vorprüfung the applicant saw, and the whole draft.
-    details = "\n\n".join([render_text(report), *(b for b in render_blocks(draft) if b)])
+    link = texts.STAFF_LINK.format(url=f"{review_url}/entwuerfe/{record.id}") if review_url else ""
+    details = "\n\n".join(
+        [*([link] if link else []), render_text(report), *(b for b in render_blocks(draft) if b)]
+    )
     # Keyed per version: however often it is produced, the office gets it once.
     key = f"draft:{record.id}:v{record.version}"
     return Reply(f"{text}\n\n{details}", to_staff=True, dedupe_key=key)

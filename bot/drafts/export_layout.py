@@ -100,20 +100,20 @@ def clean_text(text: str) -> str:
     return _UNPRINTABLE.sub("", text).strip()
 
 
-def _text(value: str | None) -> str:
+def text_or_dash(value: str | None) -> str:
     cleaned = clean_text(value) if value else ""
     return cleaned or EMPTY
 
 
-def _amount(value: Decimal | None) -> str:
+def amount_or_dash(value: Decimal | None) -> str:
     return EMPTY if value is None else format_amount(value)
 
 
-def _date(value: date | None) -> str:
+def date_or_dash(value: date | None) -> str:
     return EMPTY if value is None else format_date(value)
 
 
-def _flag(value: bool | None) -> str:
+def flag_or_dash(value: bool | None) -> str:
     return EMPTY if value is None else ("ja" if value else "nein")
 
 
@@ -130,7 +130,7 @@ def build_layout(draft: Draft, meta: ExportMeta, report: ReadinessReport | None)
             (
                 ("Entwurf Nr.", str(meta.draft_id)),
                 ("Version", str(meta.version)),
-                ("Status", _text(meta.status)),
+                ("Status", text_or_dash(meta.status)),
                 ("Stand", format_date(meta.exported_on)),
             )
         ),
@@ -139,7 +139,10 @@ def build_layout(draft: Draft, meta: ExportMeta, report: ReadinessReport | None)
         Heading(SECTION_TITLES["description"], 1),
     ]
     for step in BECCARIA_STEPS:
-        blocks += [Heading(step.title, 2), Paragraph(_text(draft.description.text(step.number)))]
+        blocks += [
+            Heading(step.title, 2),
+            Paragraph(text_or_dash(draft.description.text(step.number))),
+        ]
     blocks += _cost_plan(draft) + _financing(draft)
     if report is not None:
         blocks += _findings(report)
@@ -156,24 +159,27 @@ def _parties(draft: Draft) -> list[Block]:
         Heading(SECTION_TITLES["applicant"], 1),
         Fields(
             (
-                ("Name", _text(a.name)),
+                ("Name", text_or_dash(a.name)),
                 ("Art", a.kind.value if a.kind else EMPTY),
-                ("Landkreis", _text(a.landkreis)),
+                ("Landkreis", text_or_dash(a.landkreis)),
                 ("Anschrift", address or EMPTY),
             )
         ),
         Heading(SECTION_TITLES["contact"], 1),
         Fields(
             (
-                ("Name", _text(c.name)),
-                ("Funktion", _text(c.function)),
-                ("E-Mail", _text(c.email)),
-                ("Telefon", _text(c.phone)),
+                ("Name", text_or_dash(c.name)),
+                ("Funktion", text_or_dash(c.function)),
+                ("E-Mail", text_or_dash(c.email)),
+                ("Telefon", text_or_dash(c.phone)),
             )
         ),
         Heading(SECTION_TITLES["consultation"], 1),
         Fields(
-            (("Beratung am", _date(k.held_on)), ("Beratungstermin gewünscht", _flag(k.requested)))
+            (
+                ("Beratung am", date_or_dash(k.held_on)),
+                ("Beratungstermin gewünscht", flag_or_dash(k.requested)),
+            )
         ),
     ]
 
@@ -184,18 +190,18 @@ def _project(draft: Draft) -> list[Block]:
         Heading(SECTION_TITLES["project"], 1),
         Fields(
             (
-                ("Titel", _text(p.title)),
-                ("Ort", _text(p.place)),
-                ("In Sachsen", _flag(p.in_saxony)),
-                ("Beginn", _date(p.start)),
-                ("Ende", _date(p.end)),
-                ("Beteiligung des KPR", _text(p.kpr_involvement)),
-                ("Kooperationspartner", _text(p.partners)),
-                ("Weiterleitung an", _text(fwd.recipient if fwd else None)),
-                ("Weitergeleiteter Betrag", _amount(fwd.amount if fwd else None)),
-                ("Geplanter Antragseingang", _date(draft.planned_submission)),
-                ("Begründung für späten Antrag", _text(draft.late_reason)),
-                ("Vorhaben bereits begonnen", _flag(draft.already_begun)),
+                ("Titel", text_or_dash(p.title)),
+                ("Ort", text_or_dash(p.place)),
+                ("In Sachsen", flag_or_dash(p.in_saxony)),
+                ("Beginn", date_or_dash(p.start)),
+                ("Ende", date_or_dash(p.end)),
+                ("Beteiligung des KPR", text_or_dash(p.kpr_involvement)),
+                ("Kooperationspartner", text_or_dash(p.partners)),
+                ("Weiterleitung an", text_or_dash(fwd.recipient if fwd else None)),
+                ("Weitergeleiteter Betrag", amount_or_dash(fwd.amount if fwd else None)),
+                ("Geplanter Antragseingang", date_or_dash(draft.planned_submission)),
+                ("Begründung für späten Antrag", text_or_dash(draft.late_reason)),
+                ("Vorhaben bereits begonnen", flag_or_dash(draft.already_begun)),
             )
         ),
     ]
@@ -213,17 +219,17 @@ _MATERIAL = (Column("Posten", 0.81), Column("Betrag", 0.19, numeric=True))
 
 def _personnel_row(item: PersonnelItem) -> tuple[str, ...]:
     return (
-        _text(item.role),
+        text_or_dash(item.role),
         item.qualification.value if item.qualification else EMPTY,
         EMPTY if item.pay_group is None else item.pay_group.label,
         EMPTY if item.share is None else format_share(item.share),
-        _amount(item.amount),
+        amount_or_dash(item.amount),
     )
 
 
 def _year(year: YearCosts) -> list[Block]:
     personnel = tuple(_personnel_row(p) for p in year.personnel)
-    material = tuple((_text(m.item), _amount(m.amount)) for m in year.material)
+    material = tuple((text_or_dash(m.item), amount_or_dash(m.amount)) for m in year.material)
     return [
         Heading(f"Haushaltsjahr {year.year}", 2),
         Table(
@@ -243,7 +249,7 @@ def _year(year: YearCosts) -> list[Block]:
 
 
 def _cost_plan(draft: Draft) -> list[Block]:
-    total = ("Gesamtausgaben", _amount(draft.total_costs))
+    total = ("Gesamtausgaben", amount_or_dash(draft.total_costs))
     if not draft.cost_plan:
         return [Heading(SECTION_TITLES["cost_plan"], 1), Fields((("Haushaltsjahr", EMPTY), total))]
     years = [block for year in draft.cost_plan for block in _year(year)]
@@ -259,14 +265,14 @@ def _financing(draft: Draft) -> list[Block]:
         "Finanzierung",
         (Column("Position", 0.75), Column("Betrag", 0.25, numeric=True)),
         (
-            ("Eigenmittel (Geld)", _amount(f.own_money)),
-            ("Eigenleistung (bewertet)", _amount(f.own_in_kind)),
-            ("Drittmittel", _amount(f.third_party)),
-            ("Beantragte Zuwendung", _amount(f.grant)),
+            ("Eigenmittel (Geld)", amount_or_dash(f.own_money)),
+            ("Eigenleistung (bewertet)", amount_or_dash(f.own_in_kind)),
+            ("Drittmittel", amount_or_dash(f.third_party)),
+            ("Beantragte Zuwendung", amount_or_dash(f.grant)),
         ),
         (("Summe", total), ("Förderquote (Zuwendung je Gesamtausgaben)", rate)),
     )
-    reason = ("Begründung Ausnahme (Zuwendung bis 10.000 €)", _text(draft.exception_reason))
+    reason = ("Begründung Ausnahme (Zuwendung bis 10.000 €)", text_or_dash(draft.exception_reason))
     return [Heading(SECTION_TITLES["financing"], 1), table, Fields((reason,))]
 
 

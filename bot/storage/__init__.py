@@ -4,7 +4,16 @@ Callers import from here: `from bot.storage import drafts_repo, make_engine, mig
 Repository functions take a `Session` and keyword arguments; the caller commits.
 """
 
-from bot.storage import dialogue_repo, drafts_repo, inbox_repo, staff_repo, users_repo
+from bot.storage import (
+    accounts_repo,
+    dialogue_repo,
+    drafts_repo,
+    inbox_repo,
+    mail_repo,
+    review_repo,
+    staff_repo,
+    users_repo,
+)
 from bot.storage.columns import JsonDict, utcnow
 from bot.storage.database import make_engine, make_sessionmaker, migrate
 from bot.storage.errors import DraftNotEditable, DraftNotFound, UserNotFound
@@ -16,6 +25,8 @@ from bot.storage.tables import (
     DraftVersionRow,
     InboxRow,
     OutboxRow,
+    ReviewStatus,
+    StaffRole,
     UserRow,
 )
 
@@ -30,14 +41,19 @@ __all__ = [
     "InboxRow",
     "JsonDict",
     "OutboxRow",
+    "ReviewStatus",
+    "StaffRole",
     "UserNotFound",
     "UserRow",
+    "accounts_repo",
     "dialogue_repo",
     "drafts_repo",
     "inbox_repo",
+    "mail_repo",
     "make_engine",
     "make_sessionmaker",
     "migrate",
+    "review_repo",
     "staff_repo",
     "users_repo",
     "utcnow",

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 
 from bot.storage.columns import JsonDict, utcnow
 from bot.storage.errors import DraftNotEditable, DraftNotFound
-from bot.storage.tables import DialogueRow, DraftRow, DraftStatus, DraftVersionRow
+from bot.storage.tables import (
+    DialogueRow,
+    DraftRow,
+    DraftStatus,
+    DraftVersionRow,
+    ReviewNoteRow,
+    ReviewRow,
+    StaffRequestRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -158,6 +166,11 @@ def _delete_drafts(session: Session, *, draft_ids: list[int]) -> None:
     session.execute(
         update(DialogueRow).where(DialogueRow.draft_id.in_(draft_ids)).values(draft_id=None)
     )
+    session.execute(
+        update(StaffRequestRow).where(StaffRequestRow.draft_id.in_(draft_ids)).values(draft_id=None)
+    )
+    session.execute(sql_delete(ReviewNoteRow).where(ReviewNoteRow.draft_id.in_(draft_ids)))
+    session.execute(sql_delete(ReviewRow).where(ReviewRow.draft_id.in_(draft_ids)))
     session.execute(sql_delete(DraftVersionRow).where(DraftVersionRow.draft_id.in_(draft_ids)))
     session.execute(sql_delete(DraftRow).where(DraftRow.id.in_(draft_ids)))
 

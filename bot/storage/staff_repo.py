@@ -36,3 +36,14 @@ def list_versions_any(session: Session, *, draft_id: int) -> list[DraftVersionRo
             .order_by(DraftVersionRow.version)
         )
     )
+
+
+def set_owner_status(session: Session, *, draft_id: int, status: DraftStatus) -> DraftRow:
+    """STAFF ONLY: the office's decision as the user sees it: `zurueckgegeben` (Rückfrage or
+    not endorsed; the user may change and hand in again) or `angenommen` (final)."""
+    draft = session.get(DraftRow, draft_id, with_for_update=True)
+    if draft is None:
+        raise LookupError(f"no draft {draft_id}")
+    draft.status = status
+    session.flush()
+    return draft

@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Enum, ForeignKey, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Enum,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from bot.storage.columns import JsonDict, JsonDoc, UtcDateTime, utcnow
@@ -147,3 +156,149 @@ class OutboxRow(Base):
     failed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     error: Mapped[str | None] = mapped_column(String(200))
     retry_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+# --- The staff side (migration 0004): accounts, reviews, requests, audit, mail. ---
+
+
+class StaffRole(StrEnum):
+    """What a staff account may do: reviewers review, admins also manage accounts."""
+
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+class ReviewStatus(StrEnum):
+    """Where a submitted draft stands in the office; the user's side is `DraftStatus`."""
+
+    EINGEREICHT = "eingereicht"
+    IN_PRUEFUNG = "in_pruefung"
+    RUECKFRAGE = "rueckfrage"
+    ANGENOMMEN = "angenommen"
+    ABGELEHNT = "abgelehnt"
+    ZURUECKGEZOGEN = "zurueckgezogen"
+
+
+class StaffAccountRow(Base):
+    """A person of the LPR office who signs in to the review workspace."""
+
+    __tablename__ = "staff_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    disabled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class StaffSessionRow(Base):
+    """A signed-in browser. The id is the SHA-256 of the cookie value: a leaked table is no key."""
+
+    __tablename__ = "staff_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="CASCADE"), index=True
+    )
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class LoginFailureRow(Base):
+    """A failed sign-in, kept an hour for throttling (per account and per address)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow, index=True)
+
+
+class ReviewRow(Base):
+    """The office's view of one submitted draft: status and assignee."""
+
+    __tablename__ = "reviews"
+
+    draft_id: Mapped[int] = mapped_column(
+        ForeignKey("drafts.id", ondelete="CASCADE"), primary_key=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    assignee_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL")
+    )
+    first_submitted_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class ReviewNoteRow(Base):
+    """A staff text on a draft: an internal comment, or a message that went to the user."""
+
+    __tablename__ = "review_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    # "intern" (never shown to the user), "rueckfrage", "ablehnung", "annahme".
+    kind: Mapped[str] = mapped_column(String(20))
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL")
+    )
+    version: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class StaffRequestRow(Base):
+    """A question a user passed to the office, or a consultation appointment they asked for."""
+
+    __tablename__ = "staff_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "frage" | "termin"
+    owner_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    draft_id: Mapped[int | None] = mapped_column(ForeignKey("drafts.id", ondelete="SET NULL"))
+    question: Mapped[str | None] = mapped_column(Text)
+    # "offen", "beantwortet" (question); "offen", "vorgeschlagen", "bestaetigt", "abgesagt".
+    status: Mapped[str] = mapped_column(String(20))
+    answer: Mapped[str | None] = mapped_column(Text)
+    proposed_for: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    handled_by: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_accounts.id", ondelete="SET NULL")
+    )
+
+
+class AuditRow(Base):
+    """Who did what when; only ever inserted. No foreign keys: it outlives what it names."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index(None, "subject", "subject_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(20))  # "draft", "request", "account"
+    subject_id: Mapped[int] = mapped_column(BigInteger)
+    actor: Mapped[str] = mapped_column(String(254))  # a staff e-mail, "Antragsteller", "System"
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+
+
+class MailRow(Base):
+    """An e-mail to the office, queued in the transaction of its cause, sent once by `mailer`."""
+
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(100), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(200))

@@ -27,6 +27,9 @@ from bot.storage.tables import (
     DraftVersionRow,
     InboxRow,
     OutboxRow,
+    ReviewNoteRow,
+    ReviewRow,
+    StaffRequestRow,
     UserRow,
 )
 
@@ -100,6 +103,16 @@ def export_all(session: Session, *, owner_id: int) -> dict[str, Any]:
                 select(OutboxRow).where(_outbox_of(owner_id)).order_by(OutboxRow.id)
             )
         ],
+        # Questions passed to the office and appointment wishes, with the office's answers.
+        # Internal staff notes on drafts are the office's working papers, not shown here.
+        "requests": [
+            _plain(row)
+            for row in session.scalars(
+                select(StaffRequestRow)
+                .where(StaffRequestRow.owner_id == owner_id)
+                .order_by(StaffRequestRow.id)
+            )
+        ],
     }
 
 
@@ -121,6 +134,9 @@ def delete_all(session: Session, *, owner_id: int) -> dict[str, int]:
             InboxRow.owner_id == owner_id, InboxRow.processed_at.is_not(None)
         ),
         "dialogues": delete(DialogueRow).where(DialogueRow.owner_id == owner_id),
+        "staff_requests": delete(StaffRequestRow).where(StaffRequestRow.owner_id == owner_id),
+        "review_notes": delete(ReviewNoteRow).where(ReviewNoteRow.draft_id.in_(owned_drafts)),
+        "reviews": delete(ReviewRow).where(ReviewRow.draft_id.in_(owned_drafts)),
         "draft_versions": delete(DraftVersionRow).where(DraftVersionRow.draft_id.in_(owned_drafts)),
         "drafts": delete(DraftRow).where(DraftRow.owner_id == owner_id),
         "users": delete(UserRow).where(UserRow.id == owner_id),

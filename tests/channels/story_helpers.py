@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.bot_process import bot_env, log_tail
+from tests.bot_process import bot_env, free_port, log_tail
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,9 +25,14 @@ class BotProcess:
         shutil.copytree(index, data_dir / "index")
         self.fake = fake
         self.log_path = data_dir / "bot.log"
-        env = bot_env(
-            token=TOKEN, data_dir=data_dir, api_base_url=fake.base_url, staff_chat_id=staff_chat_id
-        )
+        self.data_dir = data_dir
+        self.review_port = free_port()
+        """The review workspace the bot serves beside itself: http://127.0.0.1:<port>/."""
+        self.env = bot_env(
+            token=TOKEN, data_dir=data_dir, api_base_url=fake.base_url,
+            staff_chat_id=staff_chat_id, review_port=self.review_port,
+        )  # fmt: skip
+        env = self.env
         self._log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "bot"],
@@ -117,8 +122,25 @@ class Phone:
         self, text: str, done: Callable[[SentMessage], bool], timeout: float = REPLY_TIMEOUT
     ) -> list[str]:
         """Type `text` and collect replies until one satisfies `done` (for split messages)."""
+        return self._until(lambda: self.fake.user_sends_text(self.user_id, text), done, timeout)
+
+    def taps_until(
+        self, label: str, done: Callable[[SentMessage], bool], *, on: SentMessage | None = None
+    ) -> list[str]:
+        """Tap `label` and collect replies until one satisfies `done` (for split messages)."""
+
+        def tap() -> None:
+            self.tap_count += 1
+            message_id = on.message_id if on is not None else None
+            self.fake.user_presses_button_text(self.user_id, label, message_id=message_id)
+
+        return self._until(tap, done, REPLY_TIMEOUT)
+
+    def _until(
+        self, action: Callable[[], object], done: Callable[[SentMessage], bool], timeout: float
+    ) -> list[str]:
         before = len(self.fake.sent_messages(self.user_id))
-        self.fake.user_sends_text(self.user_id, text)
+        action()
         deadline = time.monotonic() + timeout
         while True:
             new = self.fake.sent_messages(self.user_id)[before:]
@@ -127,9 +149,7 @@ class Phone:
                 return self.texts()
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise AssertionError(
-                    f"no matching reply to {text[:40]!r}: {new!r}{self.bot.tail()}"
-                )
+                raise AssertionError(f"no matching reply: {new!r}{self.bot.tail()}")
             try:
                 self.fake.wait_for_messages(self.user_id, before + len(new) + 1, remaining)
             except AssertionError:
@@ -179,3 +199,54 @@ class Phone:
             raise AssertionError(f"{exc}{self.bot.tail()}") from None
         self.last = messages[before:]
         return self.texts()
+
+
+def fill_a_draft(
+    user: Phone, *, municipality: str = "Stadt Pirna", title: str = "Sicher im Quartier"
+) -> None:
+    """The whole dialogue of a fundable draft, answered the short way, up to the summary."""
+    user.says("/antrag", replies=2)
+    user.taps("Verstanden, weiter")
+    user.says(municipality)
+    user.taps("Stadt")
+    for answer in ("Sächsische Schweiz-Osterzgebirge", "Am Markt 1", "01796", "Pirna"):
+        user.says(answer)
+    for answer in ("Erika Muster", "Sachgebietsleitung Ordnungsamt", "e.muster@pirna.de"):
+        user.says(answer)
+    user.says("03501 556-0")
+    user.taps("Ja")
+    user.says("12.05.2026")
+    user.says(title)
+    user.says("Pirna-Copitz")
+    user.taps("Ja")  # in Saxony
+    user.says("01.03.2027")
+    user.says("31.12.2027")
+    user.says("Der KPR hat das Vorhaben beschlossen und begleitet es.")
+    user.taps("überspringen")  # partners
+    user.taps("Nein")  # no forwarding
+    for number in range(1, 8):
+        user.says(f"Unser Text zu Schritt {number}: " + "Das Problem ist belegt. " * 10)
+    user.says("2027")
+    user.taps("Ja")  # personnel
+    user.says("Präventionskoordination")
+    user.taps("Hochschule")
+    user.says("EG 11")
+    user.says("0,5")
+    user.says("30.000")
+    user.taps("Nein")  # no further post
+    user.taps("Ja")  # material
+    user.says("Honorare Workshops")
+    user.says("6.000,00 €")
+    user.taps("Nein")  # no further item
+    user.taps("Nein")  # no further year
+    for amount in ("3.600", "0", "0", "32.400"):
+        user.says(amount)
+    user.taps("Nein")  # Vorsteuerabzug
+    user.taps("Nein")  # not begun
+    user.says_until("15.10.2026", lambda m: "ändern: Vorhaben" in m.button_texts)
+
+
+def submit_the_draft(user: Phone) -> None:
+    user.says_until("/einreichen", lambda m: "Ja, einreichen" in m.button_texts)
+    user.taps("Ja, einreichen")
+    assert "Eingereicht" in user.text(), user.texts()

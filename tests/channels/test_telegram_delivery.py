@@ -238,15 +238,14 @@ def test_the_start_warns_in_german_when_no_staff_chat_is_set(
     assert not [r for r in caplog.records if "STAFF_CHAT_ID" in r.getMessage()]
 
 
-async def test_without_a_staff_chat_the_applicant_is_not_told_the_office_knows(
+async def test_without_workspace_and_staff_chat_the_applicant_is_not_told_the_office_knows(
     fake: FakeTelegram,
     settings: Settings,
     sessions: sessionmaker[Session],
     shipped_answerer: Answerer,
 ) -> None:
-    running = Running(
-        settings.model_copy(update={"staff_chat_id": None}), sessions, shipped_answerer
-    )
+    alone = settings.model_copy(update={"staff_chat_id": None, "review_enabled": False})
+    running = Running(alone, sessions, shipped_answerer)
     try:
         await fake.wait_for_calls_async("getUpdates", 1)
         emoji_draft(sessions)

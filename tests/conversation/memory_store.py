@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from bot.conversation.store import DraftRecord
@@ -18,6 +19,9 @@ class MemoryStore:
         self.seen_privacy = False
         self.deleted = False
         self._next = 1
+        self.requests: list[tuple[str, str | None, int | None]] = []
+        self.slots: dict[int, datetime] = {}  # appointments the office proposed, by request
+        self.slot_answers: dict[int, bool] = {}
 
     def privacy_seen(self) -> bool:
         return self.seen_privacy
@@ -50,6 +54,16 @@ class MemoryStore:
         record = replace(old, status=DraftStatus.ENTWURF, version=old.version + 1)
         self.records[draft_id] = record
         return record
+
+    def request(self, kind: str, *, question: str | None, draft_id: int | None) -> int:
+        self.requests.append((kind, question, draft_id))
+        return len(self.requests)
+
+    def answer_slot(self, request_id: int, *, accept: bool) -> datetime | None:
+        moment = self.slots.pop(request_id, None)
+        if moment is not None:
+            self.slot_answers[request_id] = accept
+        return moment
 
     def export_all(self) -> dict[str, Any]:
         return {"user": None}

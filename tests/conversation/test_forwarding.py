@@ -14,13 +14,18 @@ UNANSWERABLE = "Wie viele Anträge wurden im Landkreis Görlitz abgelehnt und wa
 
 
 def _user(
-    sessions: sessionmaker[Session], answerer: Answerer, settings: Settings, staff: int | None
+    sessions: sessionmaker[Session],
+    answerer: Answerer,
+    settings: Settings,
+    staff: int | None,
+    *,
+    workspace: bool = True,
 ) -> User:
     conversation = Conversation(
         sessions=sessions,
         answerer=answerer,
         clock=lambda: NOW,
-        settings=settings.model_copy(update={"staff_chat_id": staff}),
+        settings=settings.model_copy(update={"staff_chat_id": staff, "review_enabled": workspace}),
     )
     return User(conversation, 3003)
 
@@ -45,10 +50,10 @@ def test_declined_question_goes_to_the_office_with_the_reply_address(
     assert not [r for r in user.last if r.to_staff]
 
 
-def test_no_forward_offer_when_no_staff_chat_is_configured(
+def test_no_forward_offer_when_neither_workspace_nor_staff_chat_is_there(
     sessions: sessionmaker[Session], shipped_answerer: Answerer, settings: Settings
 ) -> None:
-    user = _user(sessions, shipped_answerer, settings, staff=None)
+    user = _user(sessions, shipped_answerer, settings, staff=None, workspace=False)
     user.says(UNANSWERABLE)
     assert "nichts in den Unterlagen" in user.text()
     assert "lpr@smi.sachsen.de" in user.text()

@@ -20,8 +20,10 @@ from bot.storage import (
     dialogue_repo,
     drafts_repo,
     inbox_repo,
+    review_repo,
     users_repo,
 )
+from bot.storage.tables import ReviewNoteRow, ReviewRow, StaffRequestRow
 from tests.storage.conftest import at
 
 
@@ -63,6 +65,12 @@ def _fill(session: Session, owner_id: int, first_update: int) -> None:
     """Everything a user leaves behind: a submitted, reopened draft, state, messages."""
     draft = drafts_repo.create(session, owner_id=owner_id, data={"titel": f"P{owner_id}"})
     drafts_repo.submit(session, owner_id=owner_id, draft_id=draft.id, now=at(10))
+    # The office received it, noted something, and the user passed a question on.
+    review_repo.record_submission(session, draft_id=draft.id, version=1, now=at(10))
+    review_repo.add_note(
+        session, draft_id=draft.id, kind="intern", account_id=None, version=1, body="Notiz"
+    )
+    review_repo.create_request(session, kind="frage", owner_id=owner_id, question="Frist?")
     drafts_repo.reopen_as_new_version(session, owner_id=owner_id, draft_id=draft.id)
     dialogue_repo.save(
         session, owner_id=owner_id, step="titel", draft_id=draft.id, pending={"confirm": "x"}
@@ -92,6 +100,9 @@ def _rows_of(session: Session, owner_id: int) -> dict[str, int]:
     return {
         "users": count(UserRow, UserRow.id == owner_id),
         "dialogues": count(DialogueRow, DialogueRow.owner_id == owner_id),
+        "staff_requests": count(StaffRequestRow, StaffRequestRow.owner_id == owner_id),
+        "review_notes": count(ReviewNoteRow, ReviewNoteRow.draft_id.in_(drafts)),
+        "reviews": count(ReviewRow, ReviewRow.draft_id.in_(drafts)),
         "drafts": count(DraftRow, DraftRow.owner_id == owner_id),
         "draft_versions": count(DraftVersionRow, DraftVersionRow.draft_id.in_(drafts)),
         "inbox": count(InboxRow, InboxRow.owner_id == owner_id),
@@ -128,8 +139,12 @@ def test_export_shows_everything_stored_about_the_user(
         "draft_versions": len(draft["versions"]),
         "inbox": len(export["inbox"]),
         "outbox": len(export["outbox"]),
+        "staff_requests": len(export["requests"]),
     }
-    assert exported == rows
+    # Staff notes and the review are the office's working papers, not the user's data export;
+    # they are erased with the user all the same.
+    assert exported == {k: v for k, v in rows.items() if k not in ("review_notes", "reviews")}
+    assert [r["question"] for r in export["requests"]] == ["Frist?"]
     assert "P2002" not in json.dumps(export)
 
 
@@ -155,6 +170,9 @@ def test_deleting_a_user_removes_all_their_rows_and_nothing_of_others(
         assert _rows_of(session, alice) == {
             "users": 0,
             "dialogues": 0,
+            "staff_requests": 0,
+            "review_notes": 0,
+            "reviews": 0,
             "drafts": 0,
             "draft_versions": 0,
             "inbox": 1,  # the deletion request itself, emptied

@@ -1,0 +1,253 @@
+"""What the office does with a draft or a request, over one SQL session; knows no HTTP.
+
+Every decision is checked against the state it was made on (the version on the page), so a
+decision taken on version 1 never lands on a version 2 handed in meanwhile. Messages to the
+user are queued in the same transaction; the bot delivers them like any reply.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.channels.telegram_delivery import split_reply
+from bot.conversation import office
+from bot.conversation.messages import Reply
+from bot.storage import DraftStatus, ReviewStatus, inbox_repo, review_repo, staff_repo
+from bot.storage.tables import DraftRow, ReviewRow
+from bot.web.auth import Staff
+from bot.web.workspace import MAX_TEXT, STATUS_LABELS, Refused, latest_version
+
+log = logging.getLogger(__name__)
+
+
+def _text(value: str, *, what: str) -> str:
+    text = value.replace("\r\n", "\n").strip()
+    if not text:
+        raise Refused(f"Bitte geben Sie {what} ein.")
+    if len(text) > MAX_TEXT:
+        raise Refused(f"{what[0].upper()}{what[1:]} ist zu lang (höchstens {MAX_TEXT} Zeichen).")
+    return text
+
+
+def _tell(session: Session, *, owner_id: int, reply: Reply) -> None:
+    """Queue a message to the user's private chat; the bot delivers it like any reply."""
+    payloads = [part.as_json() for part in split_reply(reply)]
+    inbox_repo.add_replies(session, update_id=None, chat_id=owner_id, payloads=payloads)
+
+
+def _decidable(session: Session, *, draft_id: int, version: int) -> tuple[ReviewRow, int]:
+    # Locked (PostgreSQL) in the order the user's side takes them, draft first: two staff
+    # deciding at once are served one after the other, and the second is refused.
+    draft = session.get(DraftRow, draft_id, with_for_update=True)
+    review = session.get(ReviewRow, draft_id, with_for_update=True)
+    if review is None or draft is None:
+        raise Refused("Diesen Entwurf gibt es nicht mehr (vom Antragsteller gelöscht).")
+    label = STATUS_LABELS.get(review.status, review.status)
+    if review.status in (ReviewStatus.ANGENOMMEN, ReviewStatus.ABGELEHNT):
+        raise Refused(f"Über diesen Entwurf ist schon entschieden (Status: {label}).")
+    if review.status == ReviewStatus.RUECKFRAGE:
+        raise Refused(
+            "Zu diesem Entwurf läuft eine Rückfrage: Entschieden wird über die Version, die der "
+            "Antragsteller danach einreicht. Bitte laden Sie die Seite dann neu."
+        )
+    if draft.version != version or draft.status != DraftStatus.EINGEREICHT:
+        raise Refused(
+            "Der Entwurf hat sich inzwischen geändert (neue Version oder vom Antragsteller "
+            "zurückgezogen). Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
+        )
+    return review, draft.owner_id
+
+
+def assign_to_me(session: Session, *, staff: Staff, draft_id: int, now: datetime) -> None:
+    if review_repo.get(session, draft_id=draft_id) is None:
+        raise Refused("Diesen Entwurf gibt es nicht.")
+    review_repo.assign(
+        session, draft_id=draft_id, account_id=staff.account_id, actor=staff.email, now=now
+    )
+
+
+def comment(session: Session, *, staff: Staff, draft_id: int, body: str, now: datetime) -> None:
+    """An internal note: for the office only, never shown to the user."""
+    text = _text(body, what="einen Kommentar")
+    latest = latest_version(session, draft_id)
+    if latest is None or review_repo.get(session, draft_id=draft_id) is None:
+        raise Refused("Diesen Entwurf gibt es nicht.")
+    review_repo.add_note(
+        session,
+        draft_id=draft_id,
+        kind="intern",
+        account_id=staff.account_id,
+        version=latest[0],
+        body=text,
+        now=now,
+    )
+    review_repo.audit(
+        session,
+        subject="draft",
+        subject_id=draft_id,
+        actor=staff.email,
+        action="kommentiert",
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One of the office's decisions on a version: what the user's side and the review become,
+    which note it leaves, and how the user is told."""
+
+    owner_status: DraftStatus
+    review_status: ReviewStatus
+    note_kind: str
+    action: str
+    notice: Callable[..., Reply]
+    text_field: str  # the notice's keyword for the staff text ("message" or "reason")
+
+
+RUECKFRAGE = Decision(
+    DraftStatus.ZURUECKGEGEBEN,
+    ReviewStatus.RUECKFRAGE,
+    "rueckfrage",
+    "Rückfrage",
+    office.query_notice,
+    "message",
+)
+ANNAHME = Decision(
+    DraftStatus.ANGENOMMEN,
+    ReviewStatus.ANGENOMMEN,
+    "annahme",
+    "angenommen",
+    office.accepted_notice,
+    "message",
+)
+ABLEHNUNG = Decision(
+    DraftStatus.ZURUECKGEGEBEN,
+    ReviewStatus.ABGELEHNT,
+    "ablehnung",
+    "abgelehnt",
+    office.rejected_notice,
+    "reason",
+)
+
+
+def decide(
+    session: Session,
+    decision: Decision,
+    *,
+    staff: Staff,
+    draft_id: int,
+    version: int,
+    text: str,
+    now: datetime,
+) -> None:
+    """Rückfrage (the user gets a button that opens the draft to change), acceptance (the user
+    is told what comes next) or rejection with a reason, on the version the page showed."""
+    if decision is ANNAHME:
+        text = text.replace("\r\n", "\n").strip()[:MAX_TEXT]  # a note is optional here
+    else:
+        what = "die Rückfrage" if decision is RUECKFRAGE else "eine Begründung"
+        text = _text(text, what=what)
+    _review, owner_id = _decidable(session, draft_id=draft_id, version=version)
+    staff_repo.set_owner_status(session, draft_id=draft_id, status=decision.owner_status)
+    if text:
+        review_repo.add_note(
+            session,
+            draft_id=draft_id,
+            kind=decision.note_kind,
+            account_id=staff.account_id,
+            version=version,
+            body=text,
+            now=now,
+        )
+    review_repo.set_status(
+        session,
+        draft_id=draft_id,
+        status=decision.review_status,
+        actor=staff.email,
+        action=decision.action,
+        detail=f"Version {version}",
+        now=now,
+    )
+    notice = decision.notice(draft_id=draft_id, version=version, **{decision.text_field: text})
+    _tell(session, owner_id=owner_id, reply=notice)
+    log.info(
+        "review.decided draft_id=%s version=%s status=%s",
+        draft_id,
+        version,
+        decision.review_status.value,
+    )
+
+
+def answer_question(
+    session: Session, *, staff: Staff, request_id: int, answer: str, now: datetime
+) -> None:
+    text = _text(answer, what="eine Antwort")
+    row = review_repo.get_request(session, request_id=request_id)
+    if row is None or row.kind != "frage":
+        raise Refused("Diese Frage gibt es nicht mehr (vom Nutzer gelöscht).")
+    if row.status != "offen":
+        raise Refused("Diese Frage ist schon beantwortet.")
+    row.status, row.answer, row.handled_at, row.handled_by = (
+        "beantwortet",
+        text,
+        now,
+        staff.account_id,
+    )
+    review_repo.audit(
+        session,
+        subject="request",
+        subject_id=row.id,
+        actor=staff.email,
+        action="beantwortet",
+        now=now,
+    )
+    _tell(
+        session,
+        owner_id=row.owner_id,
+        reply=office.answer_notice(question=row.question or "", answer=text),
+    )
+
+
+def propose_slot(
+    session: Session,
+    *,
+    staff: Staff,
+    request_id: int,
+    moment: datetime,
+    message: str,
+    now: datetime,
+) -> None:
+    """Offer an appointment; the user confirms or declines it by button."""
+    row = review_repo.get_request(session, request_id=request_id)
+    if row is None or row.kind != "termin":
+        raise Refused("Diese Terminanfrage gibt es nicht mehr (vom Nutzer gelöscht).")
+    if row.status == "bestaetigt":
+        raise Refused("Für diese Anfrage ist schon ein Termin bestätigt.")
+    if moment <= now:
+        raise Refused("Der Termin liegt in der Vergangenheit. Bitte ein künftiges Datum wählen.")
+    text = message.replace("\r\n", "\n").strip()[:MAX_TEXT]
+    row.status, row.proposed_for, row.handled_at, row.handled_by = (
+        "vorgeschlagen",
+        moment,
+        now,
+        staff.account_id,
+    )
+    review_repo.audit(
+        session,
+        subject="request",
+        subject_id=row.id,
+        actor=staff.email,
+        action="Termin vorgeschlagen",
+        detail=office.when(moment),
+        now=now,
+    )
+    _tell(
+        session,
+        owner_id=row.owner_id,
+        reply=office.slot_notice(request_id=row.id, moment=moment, message=text),
+    )

@@ -1,0 +1,105 @@
+"""The review workspace under test: a migrated SQLite database, two staff accounts, a client,
+and drafts handed in the way the dialogue hands them in (`SqlStore.submit`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.testclient import TestClient
+
+from bot.conversation.store import SqlStore
+from bot.drafts import Draft
+from bot.settings import Settings
+from bot.storage import make_engine, make_sessionmaker, migrate, utcnow
+from bot.web import create_app
+from bot.web.accounts import add
+from tests.drafts.factories import make_good_draft
+
+ADMIN = ("leitung@lpr.sachsen.de", "Admin-Passwort-2026!")
+REVIEWER = ("pruefer@lpr.sachsen.de", "Pruefer-Passwort-2026!")
+OWNER = 4711
+"""The municipality's user (private chat id = user id)."""
+
+
+@pytest.fixture
+def web_settings(tmp_path: Path) -> Settings:
+    return Settings(data_dir=tmp_path, review_public_url="http://127.0.0.1:8080")
+
+
+@pytest.fixture
+def db(web_settings: Settings) -> sessionmaker[Session]:
+    migrate(web_settings.sqlalchemy_url)
+    sessions = make_sessionmaker(make_engine(web_settings.sqlalchemy_url))
+    with sessions.begin() as session:
+        add(session, email=ADMIN[0], role="admin", password=ADMIN[1], actor="test", now=utcnow())
+        add(session, email=REVIEWER[0], role="reviewer", password=REVIEWER[1], actor="test",
+            now=utcnow())  # fmt: skip
+    return sessions
+
+
+class Clock:
+    """The workspace's time, moved by the test (timeouts) instead of waited for."""
+
+    def __init__(self) -> None:
+        self.now = utcnow()
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def client(web_settings: Settings, db: sessionmaker[Session], clock: Clock) -> Iterator[TestClient]:
+    app = create_app(web_settings, db, clock=clock)
+    with TestClient(app, base_url="http://testserver", follow_redirects=False) as c:
+        yield c
+
+
+def csrf_of(html: str) -> str:
+    marker = 'name="csrf" value="'
+    start = html.index(marker) + len(marker)
+    return html[start : html.index('"', start)]
+
+
+def sign_in(client: TestClient, who: tuple[str, str] = REVIEWER) -> str:
+    """Sign in through the form like a browser; returns the page's CSRF token."""
+    form = client.get("/anmelden")
+    response = client.post(
+        "/anmelden",
+        data={"email": who[0], "password": who[1], "csrf": csrf_of(form.text), "next": "/"},
+    )
+    assert response.status_code == 303, response.text
+    return csrf_of(client.get("/").text)
+
+
+Submit = Callable[..., int]
+
+
+@pytest.fixture
+def submit(db: sessionmaker[Session]) -> Submit:
+    """Hand in a draft as the user's dialogue does; returns the draft id."""
+
+    def hand_in(
+        draft: Draft | None = None, *, owner: int = OWNER, draft_id: int | None = None
+    ) -> int:
+        now = datetime.now(UTC)
+        with db.begin() as session:
+            store = SqlStore(session, owner_id=owner, channel="telegram", now=now)
+            if draft_id is None:
+                draft_id = store.create(draft or make_good_draft()).id
+            else:
+                store.reopen(draft_id)
+                if draft is not None:
+                    store.save(draft_id, draft)
+            store.submit(draft_id)
+        return draft_id
+
+    return hand_in
