@@ -24,6 +24,7 @@ from bot.drafts.export_layout import (
     clean_text,
     date_or_dash,
     flag_or_dash,
+    project_rows,
     text_or_dash,
 )
 from bot.drafts.models import Draft, MaterialItem, PersonnelItem, YearCosts
@@ -90,21 +91,7 @@ def _consultation(draft: Draft) -> Rows:
 
 
 def _project(draft: Draft) -> Rows:
-    p, fwd = draft.project, draft.project.forwarding
-    return [
-        ("Titel", text_or_dash(p.title)),
-        ("Ort", text_or_dash(p.place)),
-        ("In Sachsen", flag_or_dash(p.in_saxony)),
-        ("Beginn", date_or_dash(p.start)),
-        ("Ende", date_or_dash(p.end)),
-        ("Beteiligung des KPR", text_or_dash(p.kpr_involvement)),
-        ("Kooperationspartner", text_or_dash(p.partners)),
-        ("Weiterleitung an", text_or_dash(fwd.recipient if fwd else None)),
-        ("Weitergeleiteter Betrag", amount_or_dash(fwd.amount if fwd else None)),
-        ("Geplanter Antragseingang", date_or_dash(draft.planned_submission)),
-        ("Begründung für späten Antrag", text_or_dash(draft.late_reason)),
-        ("Vorhaben bereits begonnen", flag_or_dash(draft.already_begun)),
-    ]
+    return list(project_rows(draft))
 
 
 def _description(draft: Draft) -> Rows:

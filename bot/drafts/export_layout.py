@@ -184,27 +184,27 @@ def _parties(draft: Draft) -> list[Block]:
     ]
 
 
-def _project(draft: Draft) -> list[Block]:
+def project_rows(draft: Draft) -> tuple[tuple[str, str], ...]:
+    """The "Vorhaben" fields as printed (and as the office's list of changes names them)."""
     p, fwd = draft.project, draft.project.forwarding
-    return [
-        Heading(SECTION_TITLES["project"], 1),
-        Fields(
-            (
-                ("Titel", text_or_dash(p.title)),
-                ("Ort", text_or_dash(p.place)),
-                ("In Sachsen", flag_or_dash(p.in_saxony)),
-                ("Beginn", date_or_dash(p.start)),
-                ("Ende", date_or_dash(p.end)),
-                ("Beteiligung des KPR", text_or_dash(p.kpr_involvement)),
-                ("Kooperationspartner", text_or_dash(p.partners)),
-                ("Weiterleitung an", text_or_dash(fwd.recipient if fwd else None)),
-                ("Weitergeleiteter Betrag", amount_or_dash(fwd.amount if fwd else None)),
-                ("Geplanter Antragseingang", date_or_dash(draft.planned_submission)),
-                ("Begründung für späten Antrag", text_or_dash(draft.late_reason)),
-                ("Vorhaben bereits begonnen", flag_or_dash(draft.already_begun)),
-            )
-        ),
-    ]
+    return (
+        ("Titel", text_or_dash(p.title)),
+        ("Ort", text_or_dash(p.place)),
+        ("In Sachsen", flag_or_dash(p.in_saxony)),
+        ("Beginn", date_or_dash(p.start)),
+        ("Ende", date_or_dash(p.end)),
+        ("Beteiligung des KPR", text_or_dash(p.kpr_involvement)),
+        ("Kooperationspartner", text_or_dash(p.partners)),
+        ("Weiterleitung an", text_or_dash(fwd.recipient if fwd else None)),
+        ("Weitergeleiteter Betrag", amount_or_dash(fwd.amount if fwd else None)),
+        ("Geplanter Antragseingang", date_or_dash(draft.planned_submission)),
+        ("Begründung für späten Antrag", text_or_dash(draft.late_reason)),
+        ("Vorhaben bereits begonnen", flag_or_dash(draft.already_begun)),
+    )
+
+
+def _project(draft: Draft) -> list[Block]:
+    return [Heading(SECTION_TITLES["project"], 1), Fields(project_rows(draft))]
 
 
 _PERSONNEL = (

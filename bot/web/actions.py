@@ -18,7 +18,7 @@ from bot.channels.telegram_delivery import split_reply
 from bot.conversation import office
 from bot.conversation.messages import Reply
 from bot.storage import DraftStatus, ReviewStatus, inbox_repo, review_repo, staff_repo
-from bot.storage.tables import DraftRow, ReviewRow
+from bot.storage.tables import DraftRow, ReviewRow, StaffRequestRow
 from bot.web.auth import Staff
 from bot.web.workspace import MAX_TEXT, STATUS_LABELS, Refused, latest_version
 
@@ -186,31 +186,14 @@ def decide(
 def answer_question(
     session: Session, *, staff: Staff, request_id: int, answer: str, now: datetime
 ) -> None:
+    """The answer goes to the asker in Telegram and stays with the question."""
     text = _text(answer, what="eine Antwort")
-    row = review_repo.get_request(session, request_id=request_id)
-    if row is None or row.kind != "frage":
-        raise Refused("Diese Frage gibt es nicht mehr (vom Nutzer gelöscht).")
+    row = _request(session, request_id, kind="frage")
     if row.status != "offen":
         raise Refused("Diese Frage ist schon beantwortet.")
-    row.status, row.answer, row.handled_at, row.handled_by = (
-        "beantwortet",
-        text,
-        now,
-        staff.account_id,
-    )
-    review_repo.audit(
-        session,
-        subject="request",
-        subject_id=row.id,
-        actor=staff.email,
-        action="beantwortet",
-        now=now,
-    )
-    _tell(
-        session,
-        owner_id=row.owner_id,
-        reply=office.answer_notice(question=row.question or "", answer=text),
-    )
+    row.answer = text
+    reply = office.answer_notice(question=row.question or "", answer=text)
+    _handled(session, row, staff=staff, status="beantwortet", reply=reply, now=now)
 
 
 def propose_slot(
@@ -223,31 +206,54 @@ def propose_slot(
     now: datetime,
 ) -> None:
     """Offer an appointment; the user confirms or declines it by button."""
-    row = review_repo.get_request(session, request_id=request_id)
-    if row is None or row.kind != "termin":
-        raise Refused("Diese Terminanfrage gibt es nicht mehr (vom Nutzer gelöscht).")
+    row = _request(session, request_id, kind="termin")
     if row.status == "bestaetigt":
         raise Refused("Für diese Anfrage ist schon ein Termin bestätigt.")
     if moment <= now:
         raise Refused("Der Termin liegt in der Vergangenheit. Bitte ein künftiges Datum wählen.")
     text = message.replace("\r\n", "\n").strip()[:MAX_TEXT]
-    row.status, row.proposed_for, row.handled_at, row.handled_by = (
-        "vorgeschlagen",
-        moment,
-        now,
-        staff.account_id,
+    row.proposed_for = moment
+    reply = office.slot_notice(request_id=row.id, moment=moment, message=text)
+    _handled(
+        session,
+        row,
+        staff=staff,
+        status="vorgeschlagen",
+        reply=reply,
+        now=now,
+        action="Termin vorgeschlagen",
+        detail=office.when(moment),
     )
+
+
+def _request(session: Session, request_id: int, *, kind: str) -> StaffRequestRow:
+    row = review_repo.get_request(session, request_id=request_id)
+    if row is None or row.kind != kind:
+        what = "Frage" if kind == "frage" else "Terminanfrage"
+        raise Refused(f"Diese {what} gibt es nicht mehr (vom Nutzer gelöscht).")
+    return row
+
+
+def _handled(
+    session: Session,
+    row: StaffRequestRow,
+    *,
+    staff: Staff,
+    status: str,
+    reply: Reply,
+    now: datetime,
+    action: str = "",
+    detail: str = "",
+) -> None:
+    """Who handled the request, in the row and the audit trail, and the user is told."""
+    row.status, row.handled_at, row.handled_by = status, now, staff.account_id
     review_repo.audit(
         session,
         subject="request",
         subject_id=row.id,
         actor=staff.email,
-        action="Termin vorgeschlagen",
-        detail=office.when(moment),
+        action=action or status,
+        detail=detail,
         now=now,
     )
-    _tell(
-        session,
-        owner_id=row.owner_id,
-        reply=office.slot_notice(request_id=row.id, moment=moment, message=text),
-    )
+    _tell(session, owner_id=row.owner_id, reply=reply)

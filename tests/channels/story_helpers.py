@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from tests.bot_process import bot_env, free_port, log_tail
@@ -66,6 +67,19 @@ class BotProcess:
                 self.process.kill()
                 self.process.wait(timeout=5)
         self._log.close()
+
+
+@contextlib.contextmanager
+def running_bot(
+    fake: FakeTelegram, *, data_dir: Path, index: Path, staff_chat_id: int
+) -> Iterator[BotProcess]:
+    """A bot process polling the fake, stopped afterwards however the test ends."""
+    process = BotProcess(fake=fake, data_dir=data_dir, index=index, staff_chat_id=staff_chat_id)
+    try:
+        process.wait_until_polling()
+        yield process
+    finally:
+        process.stop()
 
 
 class Phone:

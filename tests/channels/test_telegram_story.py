@@ -12,7 +12,7 @@ import pytest
 
 from bot.conversation import texts
 from bot.settings import Settings
-from tests.channels.story_helpers import BotProcess, Phone
+from tests.channels.story_helpers import BotProcess, Phone, running_bot
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 
 STAFF_CHAT = -100999
@@ -28,17 +28,11 @@ def fake() -> Iterator[FakeTelegram]:
 def bot(
     fake: FakeTelegram, shipped_settings: Settings, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[BotProcess]:
-    process = BotProcess(
-        fake=fake,
-        data_dir=tmp_path_factory.mktemp("bot-data"),
-        index=shipped_settings.index_dir,
+    with running_bot(
+        fake, data_dir=tmp_path_factory.mktemp("bot-data"), index=shipped_settings.index_dir,
         staff_chat_id=STAFF_CHAT,
-    )
-    try:
-        process.wait_until_polling()
+    ) as process:  # fmt: skip
         yield process
-    finally:
-        process.stop()
 
 
 def phone(fake: FakeTelegram, bot: BotProcess, user_id: int) -> Phone:

@@ -17,7 +17,9 @@ from bot.settings import Settings
 from bot.storage import make_engine, make_sessionmaker, migrate, utcnow
 from bot.web import create_app
 from bot.web.accounts import add
+from tests.channels.story_helpers import BotProcess, running_bot
 from tests.drafts.factories import make_good_draft
+from tests.fakes.telegram_api import FakeTelegram
 
 ADMIN = ("leitung@lpr.sachsen.de", "Admin-Passwort-2026!")
 REVIEWER = ("pruefer@lpr.sachsen.de", "Pruefer-Passwort-2026!")
@@ -103,3 +105,38 @@ def submit(db: sessionmaker[Session]) -> Submit:
         return draft_id
 
     return hand_in
+
+
+# --- The real bot process beside the workspace (hand-off, browser and XSS tests) ---
+
+STAFF_CHAT = -100777
+"""The office's Telegram chat in these tests."""
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[FakeTelegram]:
+    with FakeTelegram(token="123:TEST") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def bot(
+    fake: FakeTelegram, shipped_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[BotProcess]:
+    """The bot, serving the workspace beside itself, with a reviewer account in its database."""
+    with running_bot(
+        fake, data_dir=tmp_path_factory.mktemp("bot-data"), index=shipped_settings.index_dir,
+        staff_chat_id=STAFF_CHAT,
+    ) as process:  # fmt: skip
+        add_staff_account(process, REVIEWER)
+        yield process
+
+
+def add_staff_account(bot: BotProcess, who: tuple[str, str], role: str = "reviewer") -> None:
+    """An office account, as `kommpraev staff add` creates it, in the bot's own database."""
+    engine = make_engine(f"sqlite:///{bot.data_dir / 'kommpraev.db'}")
+    try:
+        with make_sessionmaker(engine).begin() as session:
+            add(session, email=who[0], role=role, password=who[1], actor="test", now=utcnow())
+    finally:
+        engine.dispose()

@@ -20,9 +20,6 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
-from bot.settings import Settings
-from bot.storage import make_engine, make_sessionmaker, utcnow
-from bot.web.accounts import add
 from tests.channels.story_helpers import BotProcess, Phone
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
 from tests.web.conftest import REVIEWER
@@ -37,7 +34,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-STAFF_CHAT = -100997
 OFFICE_DELIVERY = 15.0
 """The bot sends what the office queued within a few seconds; more means it is stuck."""
 
@@ -53,33 +49,6 @@ def artifacts_dir() -> Path:
 # ---------------------------------------------------------------------------------------------
 # The bot, the office's account and the browser
 # ---------------------------------------------------------------------------------------------
-
-
-def start_bot(
-    fake: FakeTelegram, settings: Settings, factory: pytest.TempPathFactory
-) -> BotProcess:
-    process = BotProcess(
-        fake=fake,
-        data_dir=factory.mktemp("bot-data"),
-        index=settings.index_dir,
-        staff_chat_id=STAFF_CHAT,
-    )
-    try:
-        process.wait_until_polling()
-    except BaseException:
-        process.stop()
-        raise
-    return process
-
-
-def add_staff_account(bot: BotProcess, who: tuple[str, str], role: str = "reviewer") -> None:
-    """An office account, as `kommpraev staff add` creates it, in the bot's own database."""
-    engine = make_engine(f"sqlite:///{bot.data_dir / 'kommpraev.db'}")
-    try:
-        with make_sessionmaker(engine).begin() as session:
-            add(session, email=who[0], role=role, password=who[1], actor="test", now=utcnow())
-    finally:
-        engine.dispose()
 
 
 def launch_chromium(playwright: Playwright) -> Browser:
@@ -257,24 +226,6 @@ def message_with(
 # ---------------------------------------------------------------------------------------------
 # The story
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram(token="123:TEST") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def bot(
-    fake: FakeTelegram, shipped_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[BotProcess]:
-    process = start_bot(fake, shipped_settings, tmp_path_factory)
-    try:
-        add_staff_account(process, REVIEWER)
-        yield process
-    finally:
-        process.stop()
 
 
 def test_a_reviewer_asks_back_in_the_browser_and_the_phone_gets_it(

@@ -10,48 +10,20 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
 from bot.settings import Settings
-from bot.storage import make_engine, make_sessionmaker, utcnow
+from bot.storage import make_engine, make_sessionmaker
 from bot.web import create_app
-from bot.web.accounts import add
 from tests.channels.story_helpers import BotProcess, Phone, fill_a_draft, submit_the_draft
 from tests.fakes.telegram_api import FakeTelegram
-from tests.web.conftest import REVIEWER, csrf_of, sign_in
+from tests.web.conftest import STAFF_CHAT, csrf_of, sign_in
 
-STAFF_CHAT = -100777
 OFFICE_DELIVERY_S = 20.0  # the bot looks for the office's messages every few seconds
 
 
 @pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram(token="123:TEST") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def bot(
-    fake: FakeTelegram, shipped_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[BotProcess]:
-    process = BotProcess(
-        fake=fake,
-        data_dir=tmp_path_factory.mktemp("handoff"),
-        index=shipped_settings.index_dir,
-        staff_chat_id=STAFF_CHAT,
-    )
-    try:
-        process.wait_until_polling()
-        yield process
-    finally:
-        process.stop()
-
-
-@pytest.fixture(scope="module")
 def office(bot: BotProcess) -> Iterator[TestClient]:
-    """The workspace on the bot's database, with a reviewer account."""
+    """The workspace in this process, on the bot's database (the bot fixture made an account)."""
     settings = Settings(data_dir=bot.data_dir)
     sessions: sessionmaker[Session] = make_sessionmaker(make_engine(settings.sqlalchemy_url))
-    with sessions.begin() as session:
-        add(session, email=REVIEWER[0], role="reviewer", password=REVIEWER[1], actor="test",
-            now=utcnow())  # fmt: skip
     with TestClient(create_app(settings, sessions), follow_redirects=False) as client:
         sign_in(client)
         yield client

@@ -23,20 +23,16 @@ import pypdf
 import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
-from bot.settings import Settings
 from tests.channels.story_helpers import BotProcess, Phone
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
-from tests.web.conftest import REVIEWER
+from tests.web.conftest import REVIEWER, STAFF_CHAT
 from tests.web.test_browser import (
-    STAFF_CHAT,
     Reviewer,
-    add_staff_account,
     answers,
     hands_in,
     launch_chromium,
     message_with,
     picks,
-    start_bot,
     starts_a_draft,
 )
 
@@ -219,24 +215,6 @@ def forwards_a_question(phone: Phone, question: str) -> None:
 # ---------------------------------------------------------------------------------------------
 # The module's world: one bot, one browser, a draft in two versions, two forwarded questions
 # ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram(token="123:TEST") as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def bot(
-    fake: FakeTelegram, shipped_settings: Settings, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[BotProcess]:
-    process = start_bot(fake, shipped_settings, tmp_path_factory)
-    try:
-        add_staff_account(process, REVIEWER)
-        yield process
-    finally:
-        process.stop()
 
 
 @dataclass
