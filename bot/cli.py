@@ -29,7 +29,15 @@ def _parser() -> GermanArgumentParser:
         return parser
 
     idx = command("index", "Wissensbasis einlesen (nur Geänderte neu)")
-    idx.add_argument("--neu", "--force", dest="force", action="store_true", help="alles neu")
+    how = idx.add_mutually_exclusive_group()
+    how.add_argument("--neu", "--force", dest="force", action="store_true", help="alles neu")
+    how.add_argument(
+        "--check",
+        "--pruefen",
+        dest="check",
+        action="store_true",
+        help="nur prüfen, ob der Index aktuell ist",
+    )
     ask = command("ask", "eine Frage beantworten")
     ask.add_argument("question", nargs="?", metavar="FRAGE", help="die Frage in Anführungszeichen")
     ask.add_argument("--jsonl", action="store_true", help="Fragen zeilenweise von stdin, JSON aus")
@@ -59,7 +67,9 @@ def _parser() -> GermanArgumentParser:
     )  # fmt: skip
     add = staff.add_parser("add", help="Konto anlegen (Passwort wird abgefragt oder von stdin)")
     add.add_argument("email", metavar="EMAIL")
-    add.add_argument("--role", choices=["reviewer", "admin"], default="reviewer", help="Rolle")
+    add.add_argument(
+        "--role", choices=["reviewer", "editor", "admin"], default="reviewer", help="Rolle"
+    )
     staff.add_parser("list", help="Konten auflisten")
     dis = staff.add_parser("disable", help="Konto sperren (beendet seine Sitzungen)")
     dis.add_argument("email", metavar="EMAIL")
@@ -99,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         if args.command == "index":
+            if args.check:
+                return commands.index_check(settings)
             return commands.index(settings, force=args.force)
         if args.command == "ask":
             return commands.ask(settings, args.question, jsonl=args.jsonl)

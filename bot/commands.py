@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from rich.console import Console
@@ -20,7 +21,7 @@ from bot.progress import PlainProgress, announce_if_slow, count, say
 from bot.settings import Settings
 from retrieval import IndexMissing, LoaderError
 from retrieval.evaluation import OUTCOMES
-from retrieval.indexer import IndexReport, knowledge_files
+from retrieval.indexer import IndexReport, IndexStatus, index_status, knowledge_files
 
 err = Console(stderr=True, soft_wrap=True)
 MAIL_EVERY_S = 5.0
@@ -46,6 +47,51 @@ def index(settings: Settings, *, force: bool = False) -> int:
         return 1
     _print_report(report)
     return 0
+
+
+def index_check(settings: Settings) -> int:
+    """`index --check`: 0 if the index matches KNOWLEDGE_DIR, 1 if stale or missing.
+
+    Reads file hashes and the index pointer only; builds, opens or writes nothing.
+    """
+    try:
+        status = index_status(settings.knowledge_dir, settings.index_dir)
+    except LoaderError as exc:
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
+    print(_status_text(status, settings.index_dir))
+    return 0 if status.current else 1
+
+
+def _status_text(status: IndexStatus, index_dir: Path) -> str:
+    if not status.exists:
+        return (
+            f"Es gibt noch keinen Suchindex in {index_dir}.\n"
+            "Bitte zuerst `kommpraev index` ausführen."
+        )
+    built = _german_time(status.built_at)
+    if status.current:
+        files = count(status.files_total, "Datei", "Dateien")
+        return f"Index ist aktuell: {files}, gebaut {built}."
+    lines = [f"Index ist nicht aktuell (gebaut {built}):"]
+    for label, names in (
+        ("geändert", status.changed),
+        ("neu", status.added),
+        ("entfernt", status.removed),
+    ):
+        if names:
+            lines.append(f"  {label}: {', '.join(names)}")
+    lines.append("Neu einlesen mit: kommpraev index")
+    return "\n".join(lines)
+
+
+def _german_time(iso: str) -> str:
+    """The pointer's ISO time in German: "am 29.11.2025 um 20:01 UTC"."""
+    try:
+        when = datetime.fromisoformat(iso)
+    except ValueError:
+        return f"am {iso}" if iso else "zu unbekannter Zeit"
+    return f"am {when:%d.%m.%Y} um {when:%H:%M} UTC"
 
 
 def _index_with_progress(settings: Settings, *, force: bool = False) -> IndexReport:

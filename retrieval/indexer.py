@@ -3,6 +3,12 @@
 Every run builds a new generation (new Chroma collection + catalog) from the files as they are,
 reusing vectors of unchanged text from the live generation. Only when the new generation is
 complete does `current.json` move to it; a crash before that leaves the old one live.
+
+Vectors are reused by text, not by file: after one FAQ entry of faq.yaml changed, only that
+entry's new texts (question, phrasings, answer) are embedded; every other text keeps the vector
+the live generation stored for it in `vectors.npz`. A fresh index directory can be seeded from
+another index (`seed_index`), so a temporary copy (see `retrieval.preview`) embeds only what
+differs from the live one. `index_status` compares files and pointer without building anything.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from langchain_chroma import Chroma
 
 from retrieval import smalltalk
 from retrieval.catalog import (
@@ -34,6 +41,7 @@ from retrieval.catalog import (
 from retrieval.chunking import Chunk, chunk_section, sentences
 from retrieval.documents import DocumentInfo, FaqEntry, LoaderError
 from retrieval.embeddings import E5Embeddings, ReusingEmbeddings, text_key
+from retrieval.knowledge_base import IndexMissing
 from retrieval.loaders import SUPPORTED, load_file
 from retrieval.vectors import collection_names, drop, open_client, store
 
@@ -72,29 +80,128 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _previous(
-    index_dir: Path, client: Any
-) -> tuple[Pointer | None, Catalog | None, dict[str, list[float]]]:
-    """The live generation and every vector it holds, keyed by text."""
+@dataclass(frozen=True)
+class IndexStatus:
+    """How the index under index_dir stands against the files under knowledge_dir.
+
+    `exists` is False when there is no pointer, or it names a generation whose catalog is
+    gone; the check reads only `current.json` and the generation's files, never Chroma.
+    File names are relative to knowledge_dir, in file order (removed ones: in index order).
+    """
+
+    exists: bool
+    changed: tuple[str, ...] = ()  # indexed, but the file differs now
+    added: tuple[str, ...] = ()  # not in the index yet
+    removed: tuple[str, ...] = ()  # in the index, but the file is gone
+    files_total: int = 0
+    generation: str = ""
+    built_at: str = ""
+
+    @property
+    def current(self) -> bool:
+        return self.exists and not (self.changed or self.added or self.removed)
+
+
+@dataclass(frozen=True)
+class _Diff:
+    """Files now against the file hashes a pointer recorded."""
+
+    changed: tuple[str, ...]
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.changed or self.added or self.removed)
+
+
+def _require_dir(knowledge_dir: Path) -> None:
+    if not knowledge_dir.is_dir():
+        raise LoaderError(
+            f"Der Wissensordner {knowledge_dir} existiert nicht. "
+            "Bitte KNOWLEDGE_DIR auf den Ordner mit den Dokumenten setzen."
+        )
+
+
+def _scan(knowledge_dir: Path) -> tuple[dict[str, Path], dict[str, str]]:
+    """Every indexable file (relative path -> path) and its content hash."""
+    _require_dir(knowledge_dir)
+    files = {p.relative_to(knowledge_dir).as_posix(): p for p in knowledge_files(knowledge_dir)}
+    return files, {rel: file_hash(p) for rel, p in files.items()}
+
+
+def _diff(hashes: dict[str, str], indexed: dict[str, str]) -> _Diff:
+    return _Diff(
+        changed=tuple(r for r, h in hashes.items() if r in indexed and indexed[r] != h),
+        added=tuple(r for r in hashes if r not in indexed),
+        removed=tuple(r for r in indexed if r not in hashes),
+    )
+
+
+def index_status(knowledge_dir: Path, index_dir: Path) -> IndexStatus:
+    """Whether the live index matches the files under knowledge_dir; changes nothing.
+
+    Raises LoaderError when knowledge_dir does not exist.
+    """
+    _, hashes = _scan(knowledge_dir)
     pointer = read_pointer(index_dir)
-    if pointer is None or pointer.collection not in collection_names(client):
-        return None, None, {}
+    if pointer is None or not _generation_files_exist(index_dir, pointer):
+        return IndexStatus(exists=False, added=tuple(hashes), files_total=len(hashes))
+    diff = _diff(hashes, pointer.files)
+    return IndexStatus(
+        exists=True,
+        changed=diff.changed,
+        added=diff.added,
+        removed=diff.removed,
+        files_total=len(hashes),
+        generation=pointer.generation,
+        built_at=pointer.built_at,
+    )
+
+
+def _generation_files_exist(index_dir: Path, pointer: Pointer) -> bool:
+    directory = generation_dir(index_dir, pointer.generation)
+    return (directory / "catalog.json").is_file() and (directory / "vectors.npz").is_file()
+
+
+@dataclass(frozen=True)
+class _Generation:
+    """A generation as stored: pointer, catalog and every vector, keyed by text for reuse."""
+
+    pointer: Pointer
+    catalog: Catalog
+    vectors: Vectors
+    known: dict[str, list[float]]
+
+
+def _read_generation(index_dir: Path) -> _Generation | None:
+    """The live generation's pointer, catalog and vectors; reads no Chroma store.
+
+    `vectors.npz` holds the vector of every text the generation embedded (its Chroma
+    collection stores chunks and FAQ phrasings, both also in there), so it alone seeds reuse.
+    """
+    pointer = read_pointer(index_dir)
+    if pointer is None:
+        return None
     try:
         catalog, vectors = load_catalog(generation_dir(index_dir, pointer.generation))
     except (OSError, ValueError, KeyError, TypeError):
-        return None, None, {}
+        return None
     known: dict[str, list[float]] = {}
-    got = client.get_collection(pointer.collection).get(include=["documents", "embeddings"])
-    for text, vec in zip(
-        got["documents"] or [],
-        got["embeddings"] if got["embeddings"] is not None else [],
-        strict=False,
-    ):
-        known[text_key(text)] = list(map(float, vec))
     for kind, texts in _vector_texts(catalog).items():
-        for text, vec in zip(texts, vectors[kind], strict=False):
+        if len(texts) != len(vectors[kind]):
+            return None  # catalog and vectors disagree: reuse nothing rather than wrong vectors
+        for text, vec in zip(texts, vectors[kind], strict=True):
             known[text_key(text)] = vec.tolist()
-    return pointer, catalog, known
+    return _Generation(pointer, catalog, vectors, known)
+
+
+def _previous(index_dir: Path, client: Any) -> _Generation | None:
+    """The live generation of index_dir, if its Chroma collection is still there."""
+    pointer = read_pointer(index_dir)
+    if pointer is None or pointer.collection not in collection_names(client):
+        return None
+    return _read_generation(index_dir)
 
 
 def _carry_over(old: Catalog, new: Catalog, rel: str) -> bool:
@@ -117,30 +224,36 @@ def build_index(
     embeddings: E5Embeddings | None = None,
     progress: Progress | None = None,
     force: bool = False,
+    seed_index: Path | None = None,
 ) -> IndexReport:
-    """Bring the index in line with the files under knowledge_dir."""
+    """Bring the index in line with the files under knowledge_dir.
+
+    `seed_index`: another index directory (e.g. the live one) that stands in for the previous
+    generation when index_dir has none of its own: its unchanged files are carried over and its
+    vectors reused, so only texts it lacks are embedded. Only its `current.json`, catalog and
+    vectors are read, never its Chroma store; nothing there is written.
+    """
     started = time.perf_counter()
     report = IndexReport()
-    if not knowledge_dir.is_dir():
-        raise LoaderError(
-            f"Der Wissensordner {knowledge_dir} existiert nicht. "
-            "Bitte KNOWLEDGE_DIR auf den Ordner mit den Dokumenten setzen."
-        )
+    files, hashes = _scan(knowledge_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
     client = open_client(index_dir, chroma_url)
-    pointer, old_catalog, known = _previous(index_dir, client)
+    previous = _previous(index_dir, client)
+    own = previous is not None  # a generation of index_dir itself, not a seed
+    if previous is None and seed_index is not None:
+        previous = _read_generation(seed_index)
+    old_catalog = previous.catalog if previous else None
+    known = previous.known if previous else {}
 
-    files = {p.relative_to(knowledge_dir).as_posix(): p for p in knowledge_files(knowledge_dir)}
-    hashes = {rel: file_hash(p) for rel, p in files.items()}
     report.files_total = len(files)
-    old_files = pointer.files if pointer else {}
-    report.files_changed = [r for r in files if old_files.get(r) != hashes[r]]
-    report.files_removed = [r for r in old_files if r not in files]
-    if pointer and not force and not report.files_changed and not report.files_removed:
+    diff = _diff(hashes, previous.pointer.files if previous else {})
+    report.files_changed = [r for r in files if r in diff.changed or r in diff.added]
+    report.files_removed = list(diff.removed)
+    if own and old_catalog is not None and not force and not diff.any:
         report.up_to_date = True
-        report.chunks = len(old_catalog.chunks) if old_catalog else 0
-        report.faq_entries = len(old_catalog.faq) if old_catalog else 0
-        report.file_errors = dict(old_catalog.file_errors) if old_catalog else {}
+        report.chunks = len(old_catalog.chunks)
+        report.faq_entries = len(old_catalog.faq)
+        report.file_errors = dict(old_catalog.file_errors)
         report.seconds = time.perf_counter() - started
         return report
 
@@ -187,16 +300,7 @@ def build_index(
             progress("Einbetten", done, total)
 
     embedder = ReusingEmbeddings(embeddings or E5Embeddings(), known)
-    vs = store(client, name, embedder)
-    items = _vector_items(catalog)
-    for i in range(0, len(items), BATCH):
-        batch = items[i : i + BATCH]
-        vs.add_texts(
-            [t for _, t, _ in batch],
-            metadatas=[m for _, _, m in batch],
-            ids=[k for k, _, _ in batch],
-        )
-        advance(len(batch))
+    _fill_collection(store(client, name, embedder), catalog, advance)
     vectors: Vectors = {}
     for kind, texts in _vector_texts(catalog).items():
         parts = [np.zeros((0, 384), dtype=np.float32)]
@@ -224,6 +328,47 @@ def build_index(
         report.embedded,
     )
     return report
+
+
+def copy_index(*, source: Path, target: Path) -> Pointer:
+    """Copy the live generation of the index in `source` to `target`, with an embedded Chroma
+    store of its own filled from the stored vectors: the copy answers as the source does.
+
+    Reads only the source's pointer, catalog and vectors, never its Chroma store (which may be
+    a server, or open in a running bot); nothing under `source` is written. Raises
+    IndexMissing when the source has no usable generation.
+    """
+    for _ in range(3):  # a re-index elsewhere may switch generations (and delete ours) mid-read
+        live = _read_generation(source)
+        if live is not None:
+            break
+    else:
+        raise IndexMissing(
+            "Es gibt noch keinen Suchindex. Bitte zuerst `kommpraev index` ausführen."
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    client = open_client(target)
+    embedder = ReusingEmbeddings(E5Embeddings(), live.known)  # every text is known: no model
+    _fill_collection(store(client, live.pointer.collection, embedder), live.catalog)
+    save_catalog(generation_dir(target, live.pointer.generation), live.catalog, live.vectors)
+    write_pointer(target, live.pointer)
+    return live.pointer
+
+
+def _fill_collection(
+    vs: Chroma, catalog: Catalog, advance: Callable[[int], None] | None = None
+) -> None:
+    """Every chunk and FAQ phrasing into a new collection, in catalog order."""
+    items = _vector_items(catalog)
+    for i in range(0, len(items), BATCH):
+        batch = items[i : i + BATCH]
+        vs.add_texts(
+            [t for _, t, _ in batch],
+            metadatas=[m for _, _, m in batch],
+            ids=[k for k, _, _ in batch],
+        )
+        if advance:
+            advance(len(batch))
 
 
 def _resolve_faq_guidelines(catalog: Catalog) -> list[FaqEntry]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -193,6 +194,8 @@ def load_faq(path: Path, rel: str) -> LoadedFile:
     for i, item in enumerate(data, 1):
         if not isinstance(item, dict) or not item.get("frage") or not item.get("antwort"):
             raise LoaderError(f"{rel}: Eintrag {i} braucht mindestens „frage“ und „antwort“.")
+        if not _in_force(item):
+            continue  # retired in the workspace, or not valid yet: kept in the file, not answered
         source = item.get("quelle") or {}
         if not isinstance(source, dict):
             raise LoaderError(f"{rel}: Eintrag {i}: „quelle“ braucht dokument und abschnitt.")
@@ -209,6 +212,17 @@ def load_faq(path: Path, rel: str) -> LoadedFile:
             )
         )
     return out
+
+
+def _in_force(item: dict[str, Any]) -> bool:
+    """An entry is answered unless retired (`zurueckgezogen: true`) or valid only from a later
+    day (`gueltig_ab`); a future entry goes live with the first index build on or after it."""
+    if item.get("zurueckgezogen") is True:
+        return False
+    valid_from = item.get("gueltig_ab")
+    if isinstance(valid_from, datetime):
+        valid_from = valid_from.date()
+    return not (isinstance(valid_from, date) and valid_from > date.today())
 
 
 def load_pdf(path: Path, rel: str) -> LoadedFile:

@@ -17,6 +17,7 @@ def bot_env(
     staff_chat_id: int | None = None,
     database_url: str = "",
     review_port: int | None = None,
+    knowledge_dir: Path | None = None,
 ) -> dict[str, str]:
     """The bot's whole configuration, as a deployment would set it.
 
@@ -27,7 +28,7 @@ def bot_env(
         **os.environ,
         "TELEGRAM_BOT_TOKEN": token,
         "DATA_DIR": str(data_dir),
-        "KNOWLEDGE_DIR": str(ROOT / "knowledge"),
+        "KNOWLEDGE_DIR": str(knowledge_dir or ROOT / "knowledge"),
         "LOG_LEVEL": "WARNING",
         "ANONYMIZED_TELEMETRY": "False",
         "DATABASE_URL": database_url,

@@ -15,6 +15,8 @@ import yaml
 
 from bot.cli import main
 from bot.settings import Settings
+from retrieval import E5Embeddings, build_index
+from tests.retrieval.shipped import tree
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -183,6 +185,50 @@ def test_index_in_a_pipe_says_what_it_is_doing(tmp_path: Path) -> None:
     again = _run(["index"], tmp_path / "data", KNOWLEDGE_DIR=str(knowledge))
     assert again.returncode == 0
     assert again.stderr.splitlines()[-1].startswith("Index ist aktuell")
+
+
+def test_index_check_says_whether_the_index_is_current_and_changes_nothing(
+    tmp_path: Path, embeddings: E5Embeddings
+) -> None:
+    knowledge, data = tmp_path / "knowledge", tmp_path / "data"
+    knowledge.mkdir()
+    for name, text in (("frist", "Die Frist endet am 1. März."), ("satz", "Gefördert wird 80 %.")):
+        (knowledge / f"{name}.md").write_text(
+            f"---\ntitle: {name}\n---\n# {name}\n\n## Regel\n\n{text}\n", encoding="utf-8"
+        )
+    build_index(knowledge_dir=knowledge, index_dir=data / "index", embeddings=embeddings)
+    index_files = tree(data)
+
+    current = _run(["index", "--check"], data, KNOWLEDGE_DIR=str(knowledge))
+    assert current.returncode == 0, current.stderr
+    assert current.stdout.startswith("Index ist aktuell: 2 Dateien, gebaut am ")
+
+    frist = knowledge / "frist.md"
+    frist.write_text(frist.read_text("utf-8").replace("1. März", "1. April"), encoding="utf-8")
+    (knowledge / "satz.md").unlink()
+    (knowledge / "neu.md").write_text("---\ntitle: neu\n---\n# neu\n\nNeu.\n", "utf-8")
+    knowledge_files = tree(knowledge)
+
+    stale = _run(["index", "--check"], data, KNOWLEDGE_DIR=str(knowledge))
+    assert stale.returncode == 1, stale.stderr
+    said = stale.stdout.splitlines()
+    assert said[0].startswith("Index ist nicht aktuell (gebaut am ")
+    assert said[1:] == [
+        "  geändert: frist.md",
+        "  neu: neu.md",
+        "  entfernt: satz.md",
+        "Neu einlesen mit: kommpraev index",
+    ]
+    assert tree(data) == index_files and tree(knowledge) == knowledge_files  # nothing written
+
+    nowhere = tmp_path / "leer"
+    missing = _run(["index", "--check"], nowhere, KNOWLEDGE_DIR=str(knowledge))
+    assert missing.returncode == 1, missing.stderr
+    assert "noch keinen Suchindex" in missing.stdout and "`kommpraev index`" in missing.stdout
+    assert not nowhere.exists()
+
+    no_folder = _run(["index", "--check"], data, KNOWLEDGE_DIR=str(tmp_path / "fehlt"))
+    assert no_folder.returncode == 2 and "KNOWLEDGE_DIR" in no_folder.stderr
 
 
 def test_same_answers_under_any_hash_seed(shipped_settings: Settings, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.upkeep.number_check import unsupported_numbers as editor_check
 from retrieval.documents import FaqEntry
 from retrieval.generation import unsupported_numbers
 from retrieval.indexer import knowledge_files
@@ -61,4 +62,6 @@ def test_each_faq_answer_rests_on_a_real_section_and_states_only_its_numbers(
     answer = entry.answer
     assert len(answer) <= 600
     assert not unsupported_numbers(answer, [cited])
+    # The workspace's stricter check (dates in any spelling, references) holds for ours too.
+    assert not editor_check(answer, cited, section=section)
     assert len(entry.phrasings) >= 3

@@ -213,7 +213,11 @@ async def serve_webhook(
         # Set by TelegramChannel on PostgreSQL; other Intakes (tests) work alone.
         idle_s = SHARED_POLL_S if getattr(intake, "shared", False) else None
         worker = asyncio.create_task(deliver(bot, intake, wake=wake, stop=stop, idle_s=idle_s))
-        watcher = asyncio.create_task(watch_outbox(intake, wake=wake, stop=stop))
+        # Workers sharing a database drain every SHARED_POLL_S anyway; alone, the office's
+        # messages (written by the workspace, maybe in another process) need a look.
+        watcher = asyncio.create_task(
+            watch_outbox(intake, wake=wake, stop=stop) if idle_s is None else stop.wait()
+        )
         try:
             await intake.set_commands(bot)
             await register(bot, url=url, secret=secret, stop=stop)

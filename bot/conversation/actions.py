@@ -125,6 +125,21 @@ class Forward(Action):
     CODE = "forward"
 
 
+class Rate(Action):
+    """👍 or 👎 under an answer; `token` names the answer (an older one's tap is stale)."""
+
+    CODE = "rate"
+    token: str
+    good: bool
+
+
+class NotifyMe(Action):
+    """Under a declined question: tell me when the office has an answer."""
+
+    CODE = "notify"
+    log_id: int
+
+
 class Revise(Action):
     """Under the office's Rückfrage: open that draft to change and hand in again."""
 
@@ -169,7 +184,7 @@ class Unknown(Action):
 ACTIONS: tuple[type[Action], ...] = (
     Choose, Skip, Back, PrivacyOk, RunCommand, Pick, ShowSection, EditGroup, ShowItem,
     EditItemField, DeleteItem, AddItem, Resume, NewDraft, Switch, Submit, Export, Forward,
-    Confirm, SaveAnswer, AskInstead, AskMode, Revise, SlotReply,
+    Confirm, SaveAnswer, AskInstead, AskMode, Revise, SlotReply, Rate, NotifyMe,
 )  # fmt: skip
 _BY_CODE = {cls.CODE: cls for cls in ACTIONS}
 

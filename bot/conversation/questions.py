@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
 from bot.conversation import asking, texts
-from bot.conversation.messages import Reply
+from bot.conversation.actions import NotifyMe, Rate, encode
+from bot.conversation.messages import Button, Reply
 from bot.conversation.prompts import PRIVACY, open_prompt
-from bot.conversation.state import AwaitForward, Offered
+from bot.conversation.state import AwaitForward, Offered, RatedAnswer
 from bot.conversation.turn import Turn
 from retrieval import Answer
 
@@ -18,6 +20,11 @@ log = logging.getLogger(__name__)
 FORWARDS_PER_HOUR = 5
 """More questions an hour than an office can take from one person: the rest goes by e-mail."""
 FORWARD_WINDOW = timedelta(hours=1)
+
+OUTCOME_OF = {"declined": "abgelehnt", "ask_back": "nachgefragt"}
+"""Answers the office should see in its list of unanswered questions."""
+RATED = frozenset({"faq", "extract", "generated", "multi"})
+"""Answers from the documents, which get 👍/👎 (small talk and refusals do not)."""
 
 
 def question(turn: Turn, text: str) -> list[Reply]:
@@ -51,10 +58,53 @@ def again(turn: Turn) -> list[Reply]:
 def _answer_reply(
     turn: Turn, answer: Answer, offered: Sequence[Offered], *, question: str
 ) -> Reply:
+    """The answer with what the user can do next: rate it, or, when the documents could not
+    answer, pass it to the office or ask to be told once the office has an answer."""
     forward = asking.needs_office(answer) and turn.ctx.can_reach_staff
     if forward:
         turn.state.wait_for(AwaitForward(question=question))
-    return asking.answer_reply(answer, offered, forward=forward)
+    reply = asking.answer_reply(answer, offered, forward=forward)
+    outcome = OUTCOME_OF.get(answer.kind)
+    if outcome is not None:
+        log_id = turn.store.log_question(question, outcome=outcome, ref=None)
+        turn.state.rated = None
+        if answer.kind != "declined":  # an ask-back's buttons are the suggestions
+            return reply
+        notify = Button(texts.NOTIFY_ME_LABEL, encode(NotifyMe(log_id=log_id)))
+        return Reply(reply.text, [*reply.buttons, [notify]])
+    if answer.kind not in RATED:
+        return reply
+    ref = "; ".join(f"{s.document} › {s.section}" for s in answer.sources)[:300]
+    token = hashlib.sha256(f"{question}\n{turn.ctx.now.isoformat()}".encode()).hexdigest()[:10]
+    turn.state.rated = RatedAnswer(token=token, question=question, ref=ref)
+    rating = [
+        Button(texts.RATE_GOOD_LABEL, encode(Rate(token=token, good=True))),
+        Button(texts.RATE_BAD_LABEL, encode(Rate(token=token, good=False))),
+    ]
+    return Reply(reply.text, [*reply.buttons, rating])
+
+
+def rate(turn: Turn, action: Rate) -> list[Reply] | None:
+    """👍/👎 under the last answer; the question is kept without the asker, for the office."""
+    rated = turn.state.rated
+    if rated is None or rated.token != action.token:
+        return None
+    turn.state.rated = None
+    outcome = "gut" if action.good else "schlecht"
+    log_id = turn.store.log_question(rated.question, outcome=outcome, ref=rated.ref)
+    log.info("conversation.rated owner_id=%s good=%s", turn.ctx.owner_id, action.good)
+    if action.good:
+        return [Reply(texts.RATED_GOOD)]
+    notify = Button(texts.NOTIFY_ME_LABEL, encode(NotifyMe(log_id=log_id)))
+    return [Reply(texts.RATED_BAD, [[notify]])]
+
+
+def notify_me(turn: Turn, action: NotifyMe) -> list[Reply] | None:
+    """Consent to be told the office's answer to this question, in this chat."""
+    if not turn.store.want_answer(action.log_id):
+        return None
+    log.info("conversation.notify_requested owner_id=%s", turn.ctx.owner_id)
+    return [Reply(texts.NOTIFY_ME_OK)]
 
 
 def forward(turn: Turn) -> list[Reply]:

@@ -112,6 +112,14 @@ class Editing(BaseModel):
     single: bool = False
 
 
+class RatedAnswer(BaseModel):
+    """An answer the user may rate; `token` ties the buttons to this answer, not a later one."""
+
+    token: str
+    question: str
+    ref: str
+
+
 class DialogueState(BaseModel):
     """Everything the dialogue remembers between two actions of one user.
 
@@ -133,6 +141,8 @@ class DialogueState(BaseModel):
     """When questions were passed to the office lately (to throttle a flood of forwards)."""
     submitted: list[datetime] = Field(default_factory=list)
     """When versions were handed in lately (to throttle re-submission in a loop)."""
+    rated: RatedAnswer | None = None
+    """The last answer with 👍/👎 under it: what a tap on them rates."""
 
     @classmethod
     def load(cls, data: dict[str, object] | None) -> DialogueState:

@@ -13,7 +13,14 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from bot.drafts import Draft
-from bot.storage import DraftRow, DraftStatus, drafts_repo, review_repo, users_repo
+from bot.storage import (
+    DraftRow,
+    DraftStatus,
+    drafts_repo,
+    question_log,
+    review_repo,
+    users_repo,
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,14 @@ class Store(Protocol):
 
     def answer_slot(self, request_id: int, *, accept: bool) -> datetime | None:
         """Take or decline a proposed appointment; its time, or None for an old button."""
+        ...
+
+    def log_question(self, question: str, *, outcome: str, ref: str | None) -> int:
+        """Keep a question the documents did not answer well, without the asker."""
+        ...
+
+    def want_answer(self, log_id: int) -> bool:
+        """The user asked to be told once the office answers this logged question."""
         ...
 
     def export_all(self) -> dict[str, Any]: ...
@@ -146,6 +161,15 @@ class SqlStore:
             question=question, now=self.now,
         )  # fmt: skip
         return row.id
+
+    def log_question(self, question: str, *, outcome: str, ref: str | None) -> int:
+        return question_log.record(
+            self.session, question=question, outcome=outcome, ref=ref, now=self.now
+        )
+
+    def want_answer(self, log_id: int) -> bool:
+        self._user()
+        return question_log.subscribe(self.session, log_id=log_id, owner_id=self.owner_id)
 
     def answer_slot(self, request_id: int, *, accept: bool) -> datetime | None:
         row = review_repo.confirm_slot(

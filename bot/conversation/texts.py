@@ -367,3 +367,19 @@ ACCEPTED_LOCKED = (
     "Entwurf Nr. {draft_id} hat die Geschäftsstelle bereits als antragsreif angenommen; er "
     "bleibt so. Für ein geändertes Vorhaben beginnen Sie mit /antrag einen neuen Entwurf."
 )
+RATE_GOOD_LABEL = "👍 hilfreich"
+RATE_BAD_LABEL = "👎 nicht hilfreich"
+RATED_GOOD = "Danke für die Rückmeldung!"
+RATED_BAD = (
+    "Danke – die Geschäftsstelle sieht Fragen, bei denen die Antwort nicht geholfen hat, und "
+    "verbessert die Antworten. Soll ich Ihnen ihre Antwort schicken, sobald es eine gibt?"
+)
+NOTIFY_ME_LABEL = "Antwort nachreichen, sobald es eine gibt"
+NOTIFY_ME_OK = (
+    "Gut, sobald die Geschäftsstelle diese Frage beantwortet hat, schicke ich Ihnen die Antwort "
+    "hier. Das können Sie jederzeit mit /loeschen zurücknehmen."
+)
+OFFICE_NEW_ANSWER = (
+    "Sie hatten gefragt: „{question}“\n\nDazu gibt es jetzt eine Antwort der Geschäftsstelle "
+    "LPR:\n\n{answer}\n\nQuelle: {source}"
+)

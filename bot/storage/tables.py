@@ -165,6 +165,7 @@ class StaffRole(StrEnum):
     """What a staff account may do: reviewers review, admins also manage accounts."""
 
     REVIEWER = "reviewer"
+    EDITOR = "editor"  # also keeps the knowledge base current
     ADMIN = "admin"
 
 
@@ -302,3 +303,46 @@ class MailRow(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(String(200))
+
+
+# --- Knowledge upkeep (migration 0005): what users asked in vain, and every knowledge change. ---
+
+
+class QuestionLogRow(Base):
+    """A question the bot declined or asked back on, or an answer rated 👍/👎.
+
+    No asker here: `notify_owner_id` is set only when the user asked to be told of an answer,
+    and is erased with the user's data.
+    """
+
+    __tablename__ = "question_log"
+    __table_args__ = (Index(None, "outcome", "asked_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    # "abgelehnt", "nachgefragt", "schlecht" (👎), "gut" (👍).
+    outcome: Mapped[str] = mapped_column(String(20))
+    answer_ref: Mapped[str | None] = mapped_column(String(300))  # what was answered, if anything
+    asked_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    notify_owner_id: Mapped[int | None] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    resolved_by_faq: Mapped[str | None] = mapped_column(String(100))
+
+
+class KnowledgeChangeRow(Base):
+    """One change of the knowledge base by staff: who, when, what it was and what it became."""
+
+    __tablename__ = "knowledge_changes"
+    __table_args__ = (Index(None, "kind", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "faq" | "document"
+    key: Mapped[str] = mapped_column(String(200))  # FAQ id or document file name
+    action: Mapped[str] = mapped_column(String(40))
+    actor: Mapped[str] = mapped_column(String(254))
+    at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    # The entry's YAML (FAQ) or the archived file's name under DATA_DIR (document).
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

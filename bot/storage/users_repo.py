@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage import drafts_repo
@@ -27,6 +27,7 @@ from bot.storage.tables import (
     DraftVersionRow,
     InboxRow,
     OutboxRow,
+    QuestionLogRow,
     ReviewNoteRow,
     ReviewRow,
     StaffRequestRow,
@@ -113,6 +114,15 @@ def export_all(session: Session, *, owner_id: int) -> dict[str, Any]:
                 .order_by(StaffRequestRow.id)
             )
         ],
+        # Questions the user asked to be told the answer to, once the office has one.
+        "waiting_for_answers": [
+            _plain(row)
+            for row in session.scalars(
+                select(QuestionLogRow)
+                .where(QuestionLogRow.notify_owner_id == owner_id)
+                .order_by(QuestionLogRow.id)
+            )
+        ],
     }
 
 
@@ -135,6 +145,10 @@ def delete_all(session: Session, *, owner_id: int) -> dict[str, int]:
         ),
         "dialogues": delete(DialogueRow).where(DialogueRow.owner_id == owner_id),
         "staff_requests": delete(StaffRequestRow).where(StaffRequestRow.owner_id == owner_id),
+        # The questions stay, anonymous, for the office's list of unanswered questions.
+        "question_log": update(QuestionLogRow)
+        .where(QuestionLogRow.notify_owner_id == owner_id)
+        .values(notify_owner_id=None),
         "review_notes": delete(ReviewNoteRow).where(ReviewNoteRow.draft_id.in_(owned_drafts)),
         "reviews": delete(ReviewRow).where(ReviewRow.draft_id.in_(owned_drafts)),
         "draft_versions": delete(DraftVersionRow).where(DraftVersionRow.draft_id.in_(owned_drafts)),

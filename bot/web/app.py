@@ -22,6 +22,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from bot.settings import Settings
+from bot.upkeep.desk import KnowledgeDesk
 from bot.web import auth, workspace
 from bot.web.auth import Staff
 from bot.web.workspace import Refused
@@ -60,10 +61,17 @@ def _safe_next(target: str | None) -> str:
 
 
 class Workspace:
-    def __init__(self, settings: Settings, sessions: sessionmaker[Session], clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        clock: Clock,
+        desk: KnowledgeDesk | None = None,
+    ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.clock = clock
+        self.desk = desk or KnowledgeDesk(settings)
         self.https = settings.review_url.startswith("https://")
         self.cookie = auth.cookie_name(self.https)
         self.templates = _templates()
@@ -168,15 +176,18 @@ class Workspace:
 
     # --- the guard ---
 
-    def guarded(self, handler: Handler, *, admin: bool = False) -> Callable[..., Any]:
+    def guarded(
+        self, handler: Handler, *, admin: bool = False, editor: bool = False
+    ) -> Callable[..., Any]:
         async def endpoint(request: Request) -> Response:
             form = await request.form() if request.method == "POST" else None
-            return await run_in_threadpool(self._guarded, handler, request, form, admin)
+            need = "admin" if admin else "editor" if editor else None
+            return await run_in_threadpool(self._guarded, handler, request, form, need)
 
         return endpoint
 
     def _guarded(
-        self, handler: Handler, request: Request, form: FormData | None, admin: bool
+        self, handler: Handler, request: Request, form: FormData | None, need: str | None
     ) -> Response:
         with self.sessions.begin() as session:
             staff = auth.current(session, token=request.cookies.get(self.cookie), now=self.clock())
@@ -201,8 +212,12 @@ class Workspace:
                 "Sie es noch einmal.",
                 403,
             )
-        if admin and not staff.is_admin:
+        if need == "admin" and not staff.is_admin:
             return self.refused(request, staff, "Dafür braucht es die Rolle Administration.", 403)
+        if need == "editor" and not staff.is_editor:
+            return self.refused(
+                request, staff, "Die Wissensbasis ändern dürfen Redaktion und Administration.", 403
+            )
         if any(isinstance(v, int) and v > MAX_ID for v in request.path_params.values()):
             return self.refused(request, staff, "Diese Nummer gibt es nicht.", 404)
         try:

@@ -47,6 +47,11 @@ class Staff:
     def is_admin(self) -> bool:
         return self.role == StaffRole.ADMIN.value
 
+    @property
+    def is_editor(self) -> bool:
+        """May change the knowledge base (FAQ, documents)."""
+        return self.role in (StaffRole.EDITOR.value, StaffRole.ADMIN.value)
+
 
 def cookie_name(secure: bool) -> str:
     # `__Host-` binds the cookie to this host and path "/", but browsers accept it only Secure.

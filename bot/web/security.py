@@ -46,7 +46,13 @@ class SecurityHeaders:
 
 MAX_BODY = 64 * 1024
 """The largest form the workspace takes; its longest field holds 4,000 characters."""
-TOO_LARGE = "Die Eingabe ist zu groß (höchstens 64 KB). Bitte kürzen und erneut senden.".encode()
+MAX_UPLOAD = 21 * 1024 * 1024
+"""Document uploads (`UPLOAD_PATH`): a 20 MB file and the form around it."""
+UPLOAD_PATH = "/wissen/dokumente"
+TOO_LARGE = (
+    "Die Eingabe ist zu groß: Formulare nehmen höchstens 64 KB, Dokumente höchstens 20 MB. "
+    "Bitte kürzen bzw. eine kleinere Datei wählen."
+).encode()
 
 
 class LimitBody:
@@ -59,8 +65,9 @@ class LimitBody:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = MAX_UPLOAD if scope["path"] == UPLOAD_PATH else MAX_BODY
         declared = dict(scope["headers"]).get(b"content-length", b"0")
-        if not declared.isdigit() or int(declared) > MAX_BODY:
+        if not declared.isdigit() or int(declared) > limit:
             await _too_large(send)
             return
         received = 0
@@ -69,7 +76,7 @@ class LimitBody:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > MAX_BODY:
+            if received > limit:
                 raise ValueError("request body over the limit")
             return message
 

@@ -22,7 +22,15 @@ REPLY_TIMEOUT = 30.0
 class BotProcess:
     """`python -m bot.cli bot` as a subprocess, configured only through its environment."""
 
-    def __init__(self, *, fake: FakeTelegram, data_dir: Path, index: Path, staff_chat_id: int):
+    def __init__(
+        self,
+        *,
+        fake: FakeTelegram,
+        data_dir: Path,
+        index: Path,
+        staff_chat_id: int,
+        knowledge_dir: Path | None = None,
+    ):
         shutil.copytree(index, data_dir / "index")
         self.fake = fake
         self.log_path = data_dir / "bot.log"
@@ -32,6 +40,7 @@ class BotProcess:
         self.env = bot_env(
             token=TOKEN, data_dir=data_dir, api_base_url=fake.base_url,
             staff_chat_id=staff_chat_id, review_port=self.review_port,
+            knowledge_dir=knowledge_dir,
         )  # fmt: skip
         env = self.env
         self._log = self.log_path.open("wb")
@@ -71,10 +80,18 @@ class BotProcess:
 
 @contextlib.contextmanager
 def running_bot(
-    fake: FakeTelegram, *, data_dir: Path, index: Path, staff_chat_id: int
+    fake: FakeTelegram,
+    *,
+    data_dir: Path,
+    index: Path,
+    staff_chat_id: int,
+    knowledge_dir: Path | None = None,
 ) -> Iterator[BotProcess]:
     """A bot process polling the fake, stopped afterwards however the test ends."""
-    process = BotProcess(fake=fake, data_dir=data_dir, index=index, staff_chat_id=staff_chat_id)
+    process = BotProcess(
+        fake=fake, data_dir=data_dir, index=index, staff_chat_id=staff_chat_id,
+        knowledge_dir=knowledge_dir,
+    )  # fmt: skip
     try:
         process.wait_until_polling()
         yield process

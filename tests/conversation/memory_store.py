@@ -22,6 +22,8 @@ class MemoryStore:
         self.requests: list[tuple[str, str | None, int | None]] = []
         self.slots: dict[int, datetime] = {}  # appointments the office proposed, by request
         self.slot_answers: dict[int, bool] = {}
+        self.question_log: list[tuple[str, str, str | None]] = []
+        self.subscribed: set[int] = set()
 
     def privacy_seen(self) -> bool:
         return self.seen_privacy
@@ -64,6 +66,16 @@ class MemoryStore:
         if moment is not None:
             self.slot_answers[request_id] = accept
         return moment
+
+    def log_question(self, question: str, *, outcome: str, ref: str | None) -> int:
+        self.question_log.append((question, outcome, ref))
+        return len(self.question_log)
+
+    def want_answer(self, log_id: int) -> bool:
+        if not 1 <= log_id <= len(self.question_log):
+            return False
+        self.subscribed.add(log_id)
+        return True
 
     def export_all(self) -> dict[str, Any]:
         return {"user": None}

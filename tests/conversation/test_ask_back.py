@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversation import Conversation
+from bot.conversation import Conversation, texts
 from bot.settings import Settings
 from retrieval import Answer, Suggestion
 from tests.conversation.conftest import NOW, User
@@ -102,7 +102,7 @@ def test_tapping_a_suggestion_gives_its_cited_answer(user: User) -> None:
         "Bewertete Eigenleistungen können auf den Eigenanteil angerechnet werden.\n\n"
         "Quelle: RL KommPräv, Ziffer V Nr. 3"
     )
-    assert user.buttons() == []
+    assert user.buttons() == [texts.RATE_GOOD_LABEL, texts.RATE_BAD_LABEL]  # no forwarding
 
 
 def test_typing_the_number_picks_that_suggestion_even_after_a_restart(
@@ -175,7 +175,7 @@ def test_the_ask_back_can_go_to_the_office_instead(user: User) -> None:
 def test_a_greeting_is_answered_without_a_forward_offer(user: User) -> None:
     user.says("Hallo!")
     assert user.text().startswith("Guten Tag!")
-    assert user.buttons() == []
+    assert user.buttons() == []  # small talk: nothing to forward or rate
 
 
 def test_two_questions_in_one_message_are_answered_both(user: User) -> None:
@@ -184,7 +184,8 @@ def test_two_questions_in_one_message_are_answered_both(user: User) -> None:
     assert text.startswith("1. Anträge gehen bis zum 15. Oktober")
     assert "Quelle: RL KommPräv, Ziffer VII Nr. 1" in text
     assert "\n\n2. Dazu steht nichts in den Unterlagen" in text
-    assert user.buttons() == [FORWARD]  # once, for the part the documents do not answer
+    # Forwarding once, for the part the documents do not answer; the answered part is rated.
+    assert user.buttons() == [FORWARD, texts.RATE_GOOD_LABEL, texts.RATE_BAD_LABEL]
 
     user.presses(FORWARD)
     (staff,) = [r for r in user.last if r.to_staff]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversation import Conversation
+from bot.conversation import Conversation, texts
 from bot.conversation.actions import Forward, encode
 from bot.settings import Settings
 from retrieval import Answerer
@@ -66,4 +66,4 @@ def test_answered_questions_offer_no_forwarding(
     user = _user(sessions, shipped_answerer, settings, staff=-100)
     user.says("Bis wann muss der Antrag eingegangen sein?")
     assert "15. Oktober" in user.text()
-    assert user.buttons() == []
+    assert user.buttons() == [texts.RATE_GOOD_LABEL, texts.RATE_BAD_LABEL]  # no forwarding

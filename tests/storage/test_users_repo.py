@@ -23,7 +23,7 @@ from bot.storage import (
     review_repo,
     users_repo,
 )
-from bot.storage.tables import ReviewNoteRow, ReviewRow, StaffRequestRow
+from bot.storage.tables import QuestionLogRow, ReviewNoteRow, ReviewRow, StaffRequestRow
 from tests.storage.conftest import at
 
 
@@ -71,6 +71,7 @@ def _fill(session: Session, owner_id: int, first_update: int) -> None:
         session, draft_id=draft.id, kind="intern", account_id=None, version=1, body="Notiz"
     )
     review_repo.create_request(session, kind="frage", owner_id=owner_id, question="Frist?")
+    session.add(QuestionLogRow(question="Frist?", outcome="abgelehnt", notify_owner_id=owner_id))
     drafts_repo.reopen_as_new_version(session, owner_id=owner_id, draft_id=draft.id)
     dialogue_repo.save(
         session, owner_id=owner_id, step="titel", draft_id=draft.id, pending={"confirm": "x"}
@@ -101,6 +102,7 @@ def _rows_of(session: Session, owner_id: int) -> dict[str, int]:
         "users": count(UserRow, UserRow.id == owner_id),
         "dialogues": count(DialogueRow, DialogueRow.owner_id == owner_id),
         "staff_requests": count(StaffRequestRow, StaffRequestRow.owner_id == owner_id),
+        "question_log": count(QuestionLogRow, QuestionLogRow.notify_owner_id == owner_id),
         "review_notes": count(ReviewNoteRow, ReviewNoteRow.draft_id.in_(drafts)),
         "reviews": count(ReviewRow, ReviewRow.draft_id.in_(drafts)),
         "drafts": count(DraftRow, DraftRow.owner_id == owner_id),
@@ -140,6 +142,7 @@ def test_export_shows_everything_stored_about_the_user(
         "inbox": len(export["inbox"]),
         "outbox": len(export["outbox"]),
         "staff_requests": len(export["requests"]),
+        "question_log": len(export["waiting_for_answers"]),
     }
     # Staff notes and the review are the office's working papers, not the user's data export;
     # they are erased with the user all the same.
@@ -171,6 +174,7 @@ def test_deleting_a_user_removes_all_their_rows_and_nothing_of_others(
             "users": 0,
             "dialogues": 0,
             "staff_requests": 0,
+            "question_log": 0,
             "review_notes": 0,
             "reviews": 0,
             "drafts": 0,

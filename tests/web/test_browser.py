@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, sync_playwright
 
 from tests.channels.story_helpers import BotProcess, Phone
 from tests.fakes.telegram_api import FakeTelegram, SentMessage
@@ -93,12 +93,17 @@ class Reviewer:
         page.set_default_timeout(10_000)
         page.on("console", reviewer._console)
         page.on("pageerror", lambda exc: reviewer.complaints.append(f"pageerror: {exc}"))
-        page.on("requestfailed", lambda r: reviewer.complaints.append(f"failed: {r.url}"))
+        page.on("requestfailed", reviewer._failed)
         page.on(
             "response",
             lambda r: r.status >= 400 and reviewer.complaints.append(f"HTTP {r.status}: {r.url}"),
         )
         return reviewer
+
+    def _failed(self, request: Request) -> None:
+        # Leaving a page cancels what it still loads (the icon, typically): not a failure.
+        if request.failure != "net::ERR_ABORTED":
+            self.complaints.append(f"failed: {request.url} ({request.failure})")
 
     def _console(self, message: ConsoleMessage) -> None:
         where = message.location.get("url", "")
