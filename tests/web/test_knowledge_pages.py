@@ -24,6 +24,7 @@ from tests.web.conftest import REVIEWER, csrf_of, sign_in
 EDITOR = ("redaktion@lpr.sachsen.de", "Redaktion-Passwort-2026!")
 RATE_QUESTION = "Wie viel Prozent der Ausgaben werden gefördert?"
 OTHER_QUESTION = "Bis wann muss der Antrag eingegangen sein?"
+VAGUE_QUESTION = "Geht auch eine Pauschale statt Anteil?"  # asked back, festbetrag suggested
 NEW_ANSWER = (
     "Gefördert werden bis zu 90 % der zuwendungsfähigen Ausgaben, meist als "
     "Anteilsfinanzierung; den genauen Satz nennt der Zuwendungsbescheid."
@@ -101,7 +102,9 @@ def office(
     with sessions.begin() as session:
         for who, role in ((EDITOR, "editor"), (REVIEWER, "reviewer")):
             add(session, email=who[0], role=role, password=who[1], actor="test", now=utcnow())
-    desk = KnowledgeDesk(settings, embeddings, questions=lambda: [RATE_QUESTION, OTHER_QUESTION])
+    desk = KnowledgeDesk(
+        settings, embeddings, questions=lambda: [RATE_QUESTION, OTHER_QUESTION, VAGUE_QUESTION]
+    )
     with TestClient(create_app(settings, sessions, desk=desk), follow_redirects=False) as client:
         yield Office(client, settings, sessions, embeddings)
 
@@ -244,3 +247,15 @@ def test_a_broken_upload_is_refused_with_its_reason(office: Office) -> None:
     )
     assert refused.status_code == 409
     assert "PDF" in refused.text
+
+
+def test_the_preview_shows_other_questions_an_edit_would_change(office: Office) -> None:
+    """The vague question is answered by asking back with this entry among the suggestions:
+    its answer changes too, though nobody thought of it while editing."""
+    sign_in(office.client, EDITOR)
+    fields = office.form_of("/wissen/faq/festbetrag")
+    fields["antwort"] = "Nur ausnahmsweise; die Regel ist die Anteilsfinanzierung (neu gefasst)."
+    preview = office.client.post("/wissen/faq/pruefen", data=fields)
+    assert VAGUE_QUESTION in preview.text, preview.text
+    assert "(neu gefasst)" in preview.text
+    assert RATE_QUESTION not in preview.text.split("Antworten, die sich ändern")[1]
