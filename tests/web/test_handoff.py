@@ -4,11 +4,14 @@ submitted → inbox → Rückfrage → changed and handed in again (version 2, d
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.testclient import TestClient
 
+from bot.conversation.office import when
 from bot.settings import Settings
 from bot.storage import make_engine, make_sessionmaker
 from bot.web import create_app
@@ -100,3 +103,71 @@ def test_a_draft_goes_to_the_office_and_comes_back_accepted(
     ]
     assert heads == [f"Entwurf Nr. {draft_id}, Version 1", f"Entwurf Nr. {draft_id}, Version 2"]
     assert erika.refused_sends() == []
+
+
+def test_an_appointment_is_proposed_in_the_workspace_and_confirmed_by_one_tap(
+    fake: FakeTelegram, bot: BotProcess, office: TestClient
+) -> None:
+    anna = Phone(fake, bot, 5002)
+    anna.says("/antrag", replies=2)
+    anna.taps("Verstanden, weiter")
+    anna.says("Gemeinde Dohna")
+    anna.taps("Gemeinde")
+    for answer in ("Sächsische Schweiz-Osterzgebirge", "Markt 1", "01809", "Dohna"):
+        anna.says(answer)
+    for answer in ("Anna Beispiel", "Hauptamt", "a.beispiel@dohna.de", "03529 0"):
+        anna.says(answer)
+    anna.taps("Nein")  # no consultation yet
+    anna.taps("Ja", replies=2)  # ask for an appointment
+    assert any("Termin" in t for t in anna.texts()), anna.texts()
+
+    inbox = office.get("/").text
+    request_id = int(inbox.split('href="/anfragen/')[1].split('"')[0])
+    page = f"/anfragen/{request_id}"
+    before = len(anna.chat())
+    day = date.today() + timedelta(days=14)
+    response = office.post(
+        f"{page}/termin",
+        data={
+            "csrf": csrf(office, page),
+            "tag": day.isoformat(),
+            "uhrzeit": "10:30",
+            "text": "Raum 2.14, SMI Dresden",
+        },
+    )
+    assert response.status_code == 303, response.text
+    (proposal,) = fake.wait_for_messages(anna.user_id, before + 1, OFFICE_DELIVERY_S)[before:]
+    moment = datetime.combine(day, time(10, 30), tzinfo=ZoneInfo("Europe/Berlin"))
+    assert when(moment) in (proposal.plain_text or "")  # e.g. "Dienstag, 15.12.2026, 10:30 Uhr"
+    assert proposal.button_texts == ["Termin bestätigen", "Passt nicht"]
+
+    staff_before = len(fake.sent_messages(STAFF_CHAT))
+    anna.taps("Termin bestätigen", on=proposal)
+    assert "ist bestätigt" in anna.text()
+    (heard,) = fake.wait_for_messages(STAFF_CHAT, staff_before + 1, timeout=10)[staff_before:]
+    assert f"Termin bestätigt (Anfrage Nr. {request_id})" in (heard.plain_text or "")
+    assert "bestaetigt" in office.get(page).text
+
+
+def test_a_question_passed_to_the_office_is_answered_from_the_workspace(
+    fake: FakeTelegram, bot: BotProcess, office: TestClient
+) -> None:
+    jan = Phone(fake, bot, 5003)
+    jan.says("/start")
+    jan.says("Gibt es einen Zuschuss für Graffiti-Entfernung am Rathaus?")
+    jan.taps("An die Geschäftsstelle weitergeben", replies=1)
+    assert "weitergegeben" in jan.text(), jan.texts()
+
+    inbox = office.get("/").text
+    assert "Graffiti-Entfernung" in inbox
+    request_id = int(inbox.split('href="/anfragen/')[-1].split('"')[0])
+    page = f"/anfragen/{request_id}"
+    before = len(jan.chat())
+    response = office.post(
+        f"{page}/antwort",
+        data={"csrf": csrf(office, page), "text": "Das klären wir gern im Gespräch."},
+    )
+    assert response.status_code == 303, response.text
+    (answer,) = fake.wait_for_messages(jan.user_id, before + 1, OFFICE_DELIVERY_S)[before:]
+    assert "Antwort der Geschäftsstelle LPR" in (answer.plain_text or "")
+    assert "Das klären wir gern im Gespräch." in (answer.plain_text or "")
