@@ -5,7 +5,7 @@ Everything here ignores ownership on purpose; `drafts_repo` is the owner-scoped 
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.storage.tables import DraftRow, DraftStatus, DraftVersionRow
@@ -47,3 +47,20 @@ def set_owner_status(session: Session, *, draft_id: int, status: DraftStatus) ->
     draft.status = status
     session.flush()
     return draft
+
+
+def latest_versions(session: Session) -> dict[int, DraftVersionRow]:
+    """STAFF ONLY: the newest frozen version of every draft, by draft id, in one query."""
+    newest = (
+        select(DraftVersionRow.draft_id, func.max(DraftVersionRow.version).label("version"))
+        .group_by(DraftVersionRow.draft_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(DraftVersionRow).join(
+            newest,
+            (DraftVersionRow.draft_id == newest.c.draft_id)
+            & (DraftVersionRow.version == newest.c.version),
+        )
+    )
+    return {row.draft_id: row for row in rows}

@@ -23,7 +23,7 @@ from bot.storage import (
     review_repo,
     staff_repo,
 )
-from bot.storage.tables import AuditRow, ReviewNoteRow, ReviewRow, StaffRequestRow
+from bot.storage.tables import AuditRow, DraftVersionRow, ReviewNoteRow, ReviewRow, StaffRequestRow
 
 log = logging.getLogger(__name__)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -99,6 +99,39 @@ def _assignee(session: Session, review: ReviewRow) -> str:
     return account.email if account else ""
 
 
+@dataclass(frozen=True)
+class _Summary:
+    municipality: str
+    title: str
+    amount: str
+    errors: int
+    warnings: int
+
+
+_SUMMARIES: dict[tuple[int, int, date], _Summary] = {}
+"""Inbox lines of frozen versions by (draft, version, day): a version never changes after it
+was handed in, and the Vorprüfung depends on nothing else but the day (deadlines)."""
+
+
+def _summary(frozen: DraftVersionRow, today: date) -> _Summary:
+    key = (frozen.draft_id, frozen.version, today)
+    found = _SUMMARIES.get(key)
+    if found is None:
+        if len(_SUMMARIES) > 10_000:
+            _SUMMARIES.clear()
+        draft = Draft.model_validate(frozen.data)
+        report = readiness_report(draft, today=today)
+        grant = draft.financing.grant
+        found = _SUMMARIES[key] = _Summary(
+            municipality=draft.applicant.name or "–",
+            title=draft.project.title or "–",
+            amount=format_amount(grant) if grant is not None else "–",
+            errors=len(report.errors),
+            warnings=len(report.warnings),
+        )
+    return found
+
+
 def inbox(
     session: Session, *, status: str = "", query: str = "", newest_first: bool = True, today: date
 ) -> list[InboxItem]:
@@ -106,32 +139,28 @@ def inbox(
     municipality or title (case-insensitive), sorted by submission date."""
     items = []
     needle = query.strip().casefold()
+    newest = staff_repo.latest_versions(session)
+    emails = {a.id: a.email for a in accounts_repo.all_accounts(session)}
     for review in review_repo.all_reviews(session):
-        if status and review.status != status:
+        frozen = newest.get(review.draft_id)
+        if (status and review.status != status) or frozen is None:
             continue
-        latest = latest_version(session, review.draft_id)
-        if latest is None:
+        row = _summary(frozen, today)
+        if needle and needle not in f"{row.municipality}\n{row.title}".casefold():
             continue
-        version, draft, frozen_at = latest
-        municipality = draft.applicant.name or "–"
-        title = draft.project.title or "–"
-        if needle and needle not in f"{municipality}\n{title}".casefold():
-            continue
-        report = readiness_report(draft, today=today)
-        grant = draft.financing.grant
         items.append(
             InboxItem(
                 draft_id=review.draft_id,
-                version=version,
+                version=frozen.version,
                 status=review.status,
                 status_label=STATUS_LABELS.get(review.status, review.status),
-                municipality=municipality,
-                title=title,
-                amount=format_amount(grant) if grant is not None else "–",
-                submitted_at=frozen_at,
-                assignee=_assignee(session, review),
-                errors=len(report.errors),
-                warnings=len(report.warnings),
+                municipality=row.municipality,
+                title=row.title,
+                amount=row.amount,
+                submitted_at=frozen.frozen_at,
+                assignee=emails.get(review.assignee_id or 0, ""),
+                errors=row.errors,
+                warnings=row.warnings,
             )
         )
     items.sort(key=lambda i: (i.submitted_at, i.draft_id), reverse=newest_first)

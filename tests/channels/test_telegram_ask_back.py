@@ -85,5 +85,5 @@ async def test_an_ask_back_shows_one_button_per_suggestion_and_a_tap_answers(
     assert messages[-1].plain_text == (
         "Bewertete Eigenleistungen zählen zum Eigenanteil.\n\nQuelle: RL KommPräv, Ziffer V Nr. 3"
     )
-    assert messages[-1].inline_keyboard == []
+    assert messages[-1].button_texts == ["👍 hilfreich", "👎 nicht hilfreich"]  # only a rating
     assert fake.answered_callback_queries
