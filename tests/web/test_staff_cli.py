@@ -122,7 +122,7 @@ def test_disabling_an_account_shows_in_the_list(
         pytest.param(
             ["add", "a@lpr.sachsen.de", "--role", "chef"],
             PASSWORD,
-            "unbekannte Auswahl 'chef' (möglich sind 'reviewer', 'admin')",
+            "unbekannte Auswahl 'chef' (möglich sind 'reviewer', 'editor', 'admin')",
             id="unbekannte-rolle",
         ),
         pytest.param(
