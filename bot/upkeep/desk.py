@@ -7,6 +7,7 @@ itself (`KnowledgeBase.snapshot`), in this process or another.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import shutil
 import tempfile
@@ -19,6 +20,7 @@ import yaml
 
 from bot.settings import Settings
 from bot.upkeep import faq_file
+from bot.upkeep.documents import Refusal, validate_upload
 from bot.upkeep.faq_file import FaqEntry, SaveResult
 from bot.upkeep.number_check import unsupported_numbers
 from retrieval import E5Embeddings, IndexReport, build_index
@@ -87,6 +89,28 @@ class KnowledgeDesk:
             t
             for label, t in labels.items()
             if label == section or label.startswith(section + " › ")
+        )
+
+    def document_text(self, name: str, archived: str | None) -> str:
+        """The text the index reads from one version of a document, section by section, for
+        the history's diff: the archived copy, or the live file if `archived` is its hash."""
+        if not archived:
+            return ""
+        data = None
+        stored = self.archive_dir / archived
+        live = self.knowledge_dir / name
+        if stored.is_file():
+            data = stored.read_bytes()
+        elif live.is_file() and hashlib.sha256(live.read_bytes()).hexdigest() == archived[:64]:
+            data = live.read_bytes()
+        if data is None:
+            return ""
+        upload = validate_upload(name, data)
+        if isinstance(upload, Refusal):
+            return ""
+        return "\n".join(
+            f"[{s.section_label or s.heading_title}{f', S. {s.page}' if s.page else ''}] {s.text}"
+            for s in upload.sections
         )
 
     # --- before publishing ---

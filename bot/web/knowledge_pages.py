@@ -168,7 +168,19 @@ def changes_page(
     web: Workspace, request: Request, session: Session, staff: Staff, _f: FormData | None
 ) -> Response:
     rows = history.changes(session, limit=200)
-    diffs = {row.id: history.diff_lines(row.before, row.after) for row in rows if row.kind == "faq"}
+    desk = web.desk
+    diffs = {
+        row.id: history.diff_lines(row.before, row.after)
+        if row.kind == history.KIND_FAQ
+        else [  # a document is long: only what changed, and not without end
+            line
+            for line in history.diff_lines(
+                desk.document_text(row.key, row.before), desk.document_text(row.key, row.after)
+            )
+            if line[0] != " "
+        ][:200]
+        for row in rows
+    }
     return web.page(request, "history.html", staff=staff, rows=rows, diffs=diffs)
 
 

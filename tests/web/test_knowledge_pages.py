@@ -232,6 +232,19 @@ def test_a_document_is_previewed_before_it_is_published_and_can_be_withdrawn(
     assert (office.settings.knowledge_dir / "merkblatt.md").exists()
     assert any("Test" in label for label in office.indexed_documents()), office.indexed_documents()
 
+    # A corrected version replaces it; the history shows what changed in the text.
+    second = office.client.post(
+        "/wissen/dokumente",
+        data={"csrf": csrf},
+        files={"datei": ("merkblatt.md", text.replace("1. März", "15. März").encode())},
+    )
+    token = second.text.split('name="token" value="')[1].split('"')[0]
+    office.client.post("/wissen/dokumente/veroeffentlichen", data={"csrf": csrf, "token": token})
+    changes = office.client.get("/wissen/verlauf").text
+    assert "Dokument „merkblatt.md“: ersetzt" in changes
+    assert "- [Fristen] Anträge bis zum 1. März." in changes, changes
+    assert "+ [Fristen] Anträge bis zum 15. März." in changes
+
     gone = office.client.post("/wissen/dokumente/merkblatt.md/zurueckziehen", data={"csrf": csrf})
     assert gone.status_code == 303
     assert not (office.settings.knowledge_dir / "merkblatt.md").exists()
