@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from bot import logging_setup
 from bot.german_argparse import GermanArgumentParser
 from bot.settings import Settings, german_problems
+from retrieval.documents import LoaderError
 
 
 def _parser() -> GermanArgumentParser:
@@ -138,6 +139,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nAbgebrochen.", file=sys.stderr)
         return 130
+    except LoaderError as exc:  # e.g. KNOWLEDGE_DIR missing: say so, no traceback
+        print(f"Fehler: {exc}", file=sys.stderr)
+        return 2
     return 2
 
 

@@ -98,6 +98,10 @@ def test_bad_arguments_and_config_get_german_messages(tmp_path: Path) -> None:
 
     missing = _run(["index"], tmp_path, KNOWLEDGE_DIR=str(tmp_path / "fehlt"))
     assert missing.returncode == 1 and "existiert nicht" in missing.stderr
+    # `make run` in the wrong folder: the start says what is missing, without a traceback.
+    start = _run(["start"], tmp_path, KNOWLEDGE_DIR=str(tmp_path / "fehlt"), TELEGRAM_BOT_TOKEN="")
+    assert start.returncode == 2 and "Wissensordner" in start.stderr
+    assert "Traceback" not in start.stderr
 
     no_token = _run(["bot"], tmp_path, TELEGRAM_BOT_TOKEN="")
     assert no_token.returncode == 2 and "TELEGRAM_BOT_TOKEN" in no_token.stderr
