@@ -202,7 +202,9 @@ def _beside(settings: Settings, services: wiring.Services) -> Iterator[None]:
     server = None
     if settings.review_enabled:
         try:
-            server, _thread = serve_beside(settings, services.sessions)
+            server, _thread = serve_beside(
+                settings, services.sessions, embeddings=services.knowledge_base.embeddings
+            )
             say(sys.stderr, f"Prüfarbeitsplatz der Geschäftsstelle: {settings.review_url}/ "
                 "(Konto anlegen: kommpraev staff add EMAIL --role admin)")  # fmt: skip
         except PortBusy as exc:

@@ -11,7 +11,9 @@ import uvicorn
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
+from bot.upkeep.desk import KnowledgeDesk
 from bot.web.routes import create_app
+from retrieval import E5Embeddings
 
 log = logging.getLogger(__name__)
 
@@ -21,11 +23,15 @@ class PortBusy(Exception):
 
 
 def _config(
-    settings: Settings, sessions: sessionmaker[Session], host: str, port: int
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    host: str,
+    port: int,
+    desk: KnowledgeDesk | None = None,
 ) -> uvicorn.Config:
     # No access log: a search query in a URL may carry a municipality's or person's name.
     return uvicorn.Config(
-        create_app(settings, sessions),
+        create_app(settings, sessions, desk=desk),
         host=host,
         port=port,
         log_config=None,
@@ -56,13 +62,14 @@ def serve(settings: Settings, sessions: sessionmaker[Session], *, host: str, por
 
 
 def serve_beside(
-    settings: Settings, sessions: sessionmaker[Session]
+    settings: Settings, sessions: sessionmaker[Session], *, embeddings: E5Embeddings | None = None
 ) -> tuple[uvicorn.Server, threading.Thread]:
     """Serve in a daemon thread beside the bot or the terminal chat; `server.should_exit`
-    ends it."""
+    ends it. `embeddings`: the bot's model, so the process holds it once."""
     host, port = settings.review_host, settings.review_port
     check_free(host, port)
-    server = uvicorn.Server(_config(settings, sessions, host, port))
+    desk = KnowledgeDesk(settings, embeddings)
+    server = uvicorn.Server(_config(settings, sessions, host, port, desk))
     thread = threading.Thread(target=server.run, name="review-workspace", daemon=True)
     thread.start()
     log.info("review.started port=%s", port)
