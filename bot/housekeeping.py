@@ -1,4 +1,5 @@
-"""Work a running bot does beside answering: expiring abandoned drafts with a reminder first.
+"""Work a running bot does beside answering: expiring abandoned drafts with a reminder first,
+and forgetting old questions from the office's list of unanswered ones.
 
 Storage decides which drafts (`bot.storage.retention`); this module says it to the owner in
 German, as an outbox row to their private chat (on Telegram the chat id is the user id), in
@@ -8,7 +9,7 @@ the same transaction that records the reminder, so it is sent exactly when it is
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation import Reply, texts
 from bot.settings import Settings
-from bot.storage import inbox_repo, retention
+from bot.storage import inbox_repo, question_log, retention
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,11 @@ def expire_drafts(
                 remind_days=settings.draft_reminder_days,
                 channel=channel,
             )
+            forgotten = question_log.purge(
+                session, before=now - timedelta(days=settings.question_log_days)
+            )
+            if forgotten:
+                log.info("question_log.purged count=%s", forgotten)
             for reminder in result.reminders:
                 text = texts.DRAFT_EXPIRY_REMINDER.format(
                     draft_id=reminder.draft_id,

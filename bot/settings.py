@@ -53,6 +53,11 @@ class Settings(BaseSettings):
         ge=1,
         description="Delete a draft still in `entwurf` after this many days without a change.",
     )
+    question_log_days: int = Field(
+        default=365,
+        ge=1,
+        description="Questions the bot could not answer (without the asker) are kept this long.",
+    )
     draft_reminder_days: int = Field(
         default=7,
         ge=0,

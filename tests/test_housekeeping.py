@@ -84,3 +84,21 @@ def test_the_telegram_channel_sweeps_with_its_hourly_purge(
 
     ((chat_id, reply),) = _queued(sessions)
     assert chat_id == ERIKA and "gelöscht" in reply.text
+
+
+def test_questions_older_than_question_log_days_leave_the_offices_list(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> None:
+    from bot.storage import question_log
+
+    now = CHANGED + timedelta(days=400)
+    with sessions.begin() as session:
+        question_log.record(session, question="Alt?", outcome="abgelehnt", ref=None, now=CHANGED)
+        question_log.record(
+            session, question="Neu?", outcome="abgelehnt", ref=None, now=now - timedelta(days=3)
+        )
+
+    housekeeping.expire_drafts(sessions, settings=settings, now=now)
+
+    with sessions() as session:
+        assert [r.question for r in question_log.unanswered(session)] == ["Neu?"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from bot.storage.tables import QuestionLogRow
@@ -74,3 +74,10 @@ def counts(session: Session) -> dict[str, int]:
     for row in session.scalars(select(QuestionLogRow.outcome)):
         result[row] = result.get(row, 0) + 1
     return result
+
+
+def purge(session: Session, *, before: datetime) -> int:
+    """Forget questions asked before `before` (answered or not): the office's list is about
+    what people ask now, and question texts may carry names."""
+    result = session.execute(delete(QuestionLogRow).where(QuestionLogRow.asked_at < before))
+    return int(getattr(result, "rowcount", 0) or 0)
