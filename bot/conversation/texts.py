@@ -383,3 +383,6 @@ OFFICE_NEW_ANSWER = (
     "Sie hatten gefragt: „{question}“\n\nDazu gibt es jetzt eine Antwort der Geschäftsstelle "
     "LPR:\n\n{answer}\n\nQuelle: {source}"
 )
+MY_DATA_KINDS = {"frage": "Frage an die Geschäftsstelle", "termin": "Terminanfrage"}
+MY_DATA_REQUEST = "{kind} vom {created} ({status}){question}"
+MY_DATA_WAITING = "Sie warten auf eine Antwort der Geschäftsstelle zu: „{question}“"

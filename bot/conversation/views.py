@@ -148,8 +148,9 @@ def item_view(draft: Draft, year: int, kind: ItemKind, index: int) -> Reply | No
     if found is None:
         return None
     fields = ITEM_FIELDS[kind]
-    cursor = CostCursor(year=year, personnel=index if kind == "p" else None,
-                        material=index if kind == "m" else None)  # fmt: skip
+    cursor = CostCursor(
+        year=year, personnel=index if kind == "p" else None, material=index if kind == "m" else None
+    )
     lines = [texts.ITEM_HEADER.format(year=year)]
     for key in fields:
         value = EDIT_STEPS[key].apply.read(draft, cursor)
@@ -247,4 +248,16 @@ def my_data(export: dict[str, Any], drafts: list[DraftRecord]) -> str:
                 or texts.SUMMARY_EMPTY,
             )
         )
+    for request in export.get("requests", []):
+        kind = texts.MY_DATA_KINDS.get(request["kind"], request["kind"])
+        lines.append(
+            texts.MY_DATA_REQUEST.format(
+                kind=kind,
+                created=str(request["created_at"])[:10],
+                status=request["status"],
+                question=f": „{request['question']}“" if request.get("question") else "",
+            )
+        )
+    for waiting in export.get("waiting_for_answers", []):
+        lines.append(texts.MY_DATA_WAITING.format(question=waiting["question"]))
     return "\n\n".join(lines)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage import drafts_repo, users_repo
+from bot.storage import drafts_repo, question_log, review_repo, users_repo, utcnow
 from tests.conversation.conftest import User, fill_applicant_and_contact
 
 
@@ -38,6 +38,32 @@ def test_meine_daten_shows_what_is_stored(erika: User) -> None:
     text = erika.text()
     assert "Stadt Pirna" in text and "e.muster@pirna.de" in text and "Entwurf Nr." in text
     assert "Pflichtberatung" in erika.last[-1].text  # and the open question again
+
+
+def test_meine_daten_shows_questions_passed_on_and_answers_waited_for(
+    erika: User, sessions: sessionmaker[Session]
+) -> None:
+    fill_applicant_and_contact(erika)
+    with sessions.begin() as session:
+        review_repo.create_request(
+            session,
+            kind="frage",
+            owner_id=erika.user_id,
+            question="Gilt die Frist auch für Landkreise?",
+        )
+        log_id = question_log.record(
+            session, question="Auto für Streetworker?", outcome="abgelehnt", ref=None, now=utcnow()
+        )
+        question_log.subscribe(session, log_id=log_id, owner_id=erika.user_id)
+    erika.says("/meine_daten")
+    text = erika.text()
+    assert "Frage an die Geschäftsstelle vom" in text and "Frist auch für Landkreise" in text
+    assert "Sie warten auf eine Antwort der Geschäftsstelle zu: „Auto für Streetworker?“" in text
+
+    erika.says("/loeschen")
+    erika.presses("Ja, alles löschen")
+    with sessions() as session:
+        assert question_log.unanswered(session)[0].notify_owner_id is None  # anonymous again
 
 
 def test_loeschen_after_confirmation_deletes_everything(
