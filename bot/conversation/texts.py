@@ -54,7 +54,9 @@ PRIVACY = (
     "Wie lange? Bis Sie die Daten löschen. Nie eingereichte Entwürfe lösche ich {days} Tage nach "
     "der letzten Änderung; vorher erinnere ich Sie daran.\n\n"
     "Wer sieht die Daten? Sie selbst und – erst nachdem Sie eingereicht haben – die "
-    "Mitarbeiterinnen und Mitarbeiter der Geschäftsstelle LPR.\n\n"
+    "Mitarbeiterinnen und Mitarbeiter der Geschäftsstelle LPR in ihrem Prüfarbeitsplatz. "
+    "Fragen, die ich nicht beantworten konnte, und Ihre 👍/👎 sieht die Geschäftsstelle ohne "
+    "Ihre Kennung, um die Antworten zu verbessern.\n\n"
     "Einsehen: /meine_daten · Löschen: /loeschen"
 )
 
