@@ -72,6 +72,7 @@ class Workspace:
         self.sessions = sessions
         self.clock = clock
         self.desk = desk or KnowledgeDesk(settings)
+        self.summaries: workspace.Summaries = {}  # inbox lines of this database's versions
         self.https = settings.review_url.startswith("https://")
         self.cookie = auth.cookie_name(self.https)
         self.templates = _templates()

@@ -33,7 +33,12 @@ def inbox(
     query = params.get("q", "")[:200]
     newest = params.get("sortierung", "neu") != "alt"
     items = workspace.inbox(
-        session, status=status, query=query, newest_first=newest, today=web.today()
+        session,
+        status=status,
+        query=query,
+        newest_first=newest,
+        today=web.today(),
+        cache=web.summaries,
     )
     return web.page(
         request,

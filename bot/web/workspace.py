@@ -108,21 +108,22 @@ class _Summary:
     warnings: int
 
 
-_SUMMARIES: dict[tuple[int, int, date], _Summary] = {}
-"""Inbox lines of frozen versions by (draft, version, day): a version never changes after it
-was handed in, and the Vorprüfung depends on nothing else but the day (deadlines)."""
+Summaries = dict[tuple[int, int, date], _Summary]
+"""Inbox lines of frozen versions by (draft, version, day), kept by the app of one database:
+a version never changes after it was handed in, and the Vorprüfung depends on nothing else
+but the day (deadlines)."""
 
 
-def _summary(frozen: DraftVersionRow, today: date) -> _Summary:
+def _summary(frozen: DraftVersionRow, today: date, cache: Summaries) -> _Summary:
     key = (frozen.draft_id, frozen.version, today)
-    found = _SUMMARIES.get(key)
+    found = cache.get(key)
     if found is None:
-        if len(_SUMMARIES) > 10_000:
-            _SUMMARIES.clear()
+        if len(cache) > 10_000:
+            cache.clear()
         draft = Draft.model_validate(frozen.data)
         report = readiness_report(draft, today=today)
         grant = draft.financing.grant
-        found = _SUMMARIES[key] = _Summary(
+        found = cache[key] = _Summary(
             municipality=draft.applicant.name or "–",
             title=draft.project.title or "–",
             amount=format_amount(grant) if grant is not None else "–",
@@ -133,7 +134,13 @@ def _summary(frozen: DraftVersionRow, today: date) -> _Summary:
 
 
 def inbox(
-    session: Session, *, status: str = "", query: str = "", newest_first: bool = True, today: date
+    session: Session,
+    *,
+    status: str = "",
+    query: str = "",
+    newest_first: bool = True,
+    today: date,
+    cache: Summaries | None = None,
 ) -> list[InboxItem]:
     """Every received draft as a row of the inbox; filtered by status, searched by
     municipality or title (case-insensitive), sorted by submission date."""
@@ -145,7 +152,7 @@ def inbox(
         frozen = newest.get(review.draft_id)
         if (status and review.status != status) or frozen is None:
             continue
-        row = _summary(frozen, today)
+        row = _summary(frozen, today, {} if cache is None else cache)
         if needle and needle not in f"{row.municipality}\n{row.title}".casefold():
             continue
         items.append(
