@@ -3,6 +3,7 @@ and drafts handed in the way the dialogue hands them in (`SqlStore.submit`)."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,9 +15,10 @@ from starlette.testclient import TestClient
 from bot.conversation.store import SqlStore
 from bot.drafts import Draft
 from bot.settings import Settings
-from bot.storage import make_engine, make_sessionmaker, migrate, utcnow
+from bot.storage import accounts_repo, make_engine, make_sessionmaker, migrate, utcnow
 from bot.web import create_app
 from bot.web.accounts import add
+from bot.web.passwords import hash_password
 from tests.channels.story_helpers import BotProcess, running_bot
 from tests.drafts.factories import make_good_draft
 from tests.fakes.telegram_api import FakeTelegram
@@ -37,10 +39,15 @@ def db(web_settings: Settings) -> sessionmaker[Session]:
     migrate(web_settings.sqlalchemy_url)
     sessions = make_sessionmaker(make_engine(web_settings.sqlalchemy_url))
     with sessions.begin() as session:
-        add(session, email=ADMIN[0], role="admin", password=ADMIN[1], actor="test", now=utcnow())
-        add(session, email=REVIEWER[0], role="reviewer", password=REVIEWER[1], actor="test",
-            now=utcnow())  # fmt: skip
+        for (email, password), role in ((ADMIN, "admin"), (REVIEWER, "reviewer")):
+            # The real argon2id hash, computed once per run: hundreds of tests sign in.
+            accounts_repo.create(session, email=email, role=role, password_hash=_hash(password))
     return sessions
+
+
+@functools.cache
+def _hash(password: str) -> str:
+    return hash_password(password)
 
 
 class Clock:
