@@ -194,6 +194,13 @@ def queue_replies(
         )
 
 
+def queue_unprompted(session: Session, *, chat_id: int, reply: Reply) -> None:
+    """Queue a message no update asked for (the office's, from the workspace), split like any
+    reply; the bot delivers it within seconds (`telegram_intake.watch_outbox`)."""
+    payloads = [part.as_json() for part in split_reply(reply)]
+    inbox_repo.add_replies(session, update_id=None, chat_id=chat_id, payloads=payloads)
+
+
 def warn_if_staff_unreachable(settings: Settings) -> None:
     """At start-up: say loudly that submissions and forwarded questions would reach no one."""
     if settings.staff_chat_id is None:

@@ -36,8 +36,9 @@ def accepted_notice(*, draft_id: int, version: int, message: str) -> Reply:
     return Reply(texts.OFFICE_ACCEPTED.format(draft_id=draft_id, version=version, note=note))
 
 
-def rejected_notice(*, draft_id: int, version: int, reason: str) -> Reply:
-    text = texts.OFFICE_REJECTED.format(draft_id=draft_id, version=version, reason=reason)
+def rejected_notice(*, draft_id: int, version: int, message: str) -> Reply:
+    """`message` is the office's reason."""
+    text = texts.OFFICE_REJECTED.format(draft_id=draft_id, version=version, reason=message)
     return Reply(text, [[Button(texts.OFFICE_QUERY_BUTTON, encode(Revise(draft_id=draft_id)))]])
 
 

@@ -48,10 +48,14 @@ class KnowledgeDesk:
         self.default_guideline = settings.default_guideline
         # Hidden inside DATA_DIR: never read by the indexer, kept with the database.
         self.archive_dir = settings.data_dir / "wissen-archiv"
+        # Uploads waiting for "Veröffentlichen" after their preview; never in KNOWLEDGE_DIR.
+        self.pending_dir = settings.data_dir / "uploads"
         self.faq_path = self.knowledge_dir / "faq.yaml"
         self._embeddings = embeddings
         self._build = threading.Lock()
         self.questions = questions or regression_questions
+        self._sections: tuple[tuple[tuple[str, int, int], ...], dict[str, dict[str, str]]] | None
+        self._sections = None
 
     @property
     def embeddings(self) -> E5Embeddings:
@@ -68,9 +72,20 @@ class KnowledgeDesk:
         return [p for p in knowledge_files(self.knowledge_dir) if p.name != self.faq_path.name]
 
     def sections(self) -> dict[str, dict[str, str]]:
-        """Document title -> section label -> its text, as the indexer reads the files."""
+        """Document title -> section label -> its text, as the indexer reads the files.
+
+        Parsed again only when a file changed: every editor page and check needs it, and
+        reading the official PDFs takes seconds.
+        """
+        paths = self.documents()
+        signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        if self._sections is None or self._sections[0] != signature:
+            self._sections = (signature, self._read_sections(paths))
+        return self._sections[1]
+
+    def _read_sections(self, paths: list[Path]) -> dict[str, dict[str, str]]:
         found: dict[str, dict[str, str]] = {}
-        for path in self.documents():
+        for path in paths:
             try:
                 loaded = load_file(path, self.knowledge_dir)
             except Exception:  # a broken file shows in the index report, not here

@@ -13,10 +13,10 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.channels.telegram_delivery import split_reply
+from bot.channels.telegram_delivery import queue_unprompted
 from bot.conversation import texts
 from bot.conversation.messages import Reply
-from bot.storage import inbox_repo, question_log
+from bot.storage import question_log
 from bot.storage.tables import QuestionLogRow
 from retrieval.german import tokens
 
@@ -80,10 +80,7 @@ def answer_group(
         if row.notify_owner_id is None:
             continue
         text = texts.OFFICE_NEW_ANSWER.format(question=row.question, answer=answer, source=source)
-        payloads = [part.as_json() for part in split_reply(Reply(text))]
-        inbox_repo.add_replies(
-            session, update_id=None, chat_id=row.notify_owner_id, payloads=payloads
-        )
+        queue_unprompted(session, chat_id=row.notify_owner_id, reply=Reply(text))
         row.notify_owner_id = None  # told: nothing of the asker stays with the question
         told += 1
     return told

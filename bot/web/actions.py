@@ -14,19 +14,23 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.channels.telegram_delivery import split_reply
+from bot.channels.telegram_delivery import queue_unprompted
 from bot.conversation import office
 from bot.conversation.messages import Reply
-from bot.storage import DraftStatus, ReviewStatus, inbox_repo, review_repo, staff_repo
+from bot.storage import DraftStatus, ReviewStatus, review_repo, staff_repo
 from bot.storage.tables import DraftRow, ReviewRow, StaffRequestRow
 from bot.web.auth import Staff
-from bot.web.workspace import MAX_TEXT, STATUS_LABELS, Refused, latest_version
+from bot.web.workspace import MAX_TEXT, Refused, frozen_draft, why_undecidable
 
 log = logging.getLogger(__name__)
 
 
-def _text(value: str, *, what: str) -> str:
+def _text(value: str, *, what: str | None) -> str:
+    """A staff text as stored and sent. `what` names a required one for the messages; None:
+    optional, and then only the first MAX_TEXT characters count."""
     text = value.replace("\r\n", "\n").strip()
+    if what is None:
+        return text[:MAX_TEXT]
     if not text:
         raise Refused(f"Bitte geben Sie {what} ein.")
     if len(text) > MAX_TEXT:
@@ -34,32 +38,14 @@ def _text(value: str, *, what: str) -> str:
     return text
 
 
-def _tell(session: Session, *, owner_id: int, reply: Reply) -> None:
-    """Queue a message to the user's private chat; the bot delivers it like any reply."""
-    payloads = [part.as_json() for part in split_reply(reply)]
-    inbox_repo.add_replies(session, update_id=None, chat_id=owner_id, payloads=payloads)
-
-
 def _decidable(session: Session, *, draft_id: int, version: int) -> tuple[ReviewRow, int]:
     # Locked (PostgreSQL) in the order the user's side takes them, draft first: two staff
     # deciding at once are served one after the other, and the second is refused.
     draft = session.get(DraftRow, draft_id, with_for_update=True)
     review = session.get(ReviewRow, draft_id, with_for_update=True)
-    if review is None or draft is None:
-        raise Refused("Diesen Entwurf gibt es nicht mehr (vom Antragsteller gelöscht).")
-    label = STATUS_LABELS.get(review.status, review.status)
-    if review.status in (ReviewStatus.ANGENOMMEN, ReviewStatus.ABGELEHNT):
-        raise Refused(f"Über diesen Entwurf ist schon entschieden (Status: {label}).")
-    if review.status == ReviewStatus.RUECKFRAGE:
-        raise Refused(
-            "Zu diesem Entwurf läuft eine Rückfrage: Entschieden wird über die Version, die der "
-            "Antragsteller danach einreicht. Bitte laden Sie die Seite dann neu."
-        )
-    if draft.version != version or draft.status != DraftStatus.EINGEREICHT:
-        raise Refused(
-            "Der Entwurf hat sich inzwischen geändert (neue Version oder vom Antragsteller "
-            "zurückgezogen). Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
-        )
+    if (why := why_undecidable(review, draft, version)) is not None:
+        raise Refused(why)
+    assert review is not None and draft is not None  # why_undecidable says so otherwise
     return review, draft.owner_id
 
 
@@ -74,7 +60,7 @@ def assign_to_me(session: Session, *, staff: Staff, draft_id: int, now: datetime
 def comment(session: Session, *, staff: Staff, draft_id: int, body: str, now: datetime) -> None:
     """An internal note: for the office only, never shown to the user."""
     text = _text(body, what="einen Kommentar")
-    latest = latest_version(session, draft_id)
+    latest = frozen_draft(session, draft_id=draft_id, version=None)
     if latest is None or review_repo.get(session, draft_id=draft_id) is None:
         raise Refused("Diesen Entwurf gibt es nicht.")
     review_repo.add_note(
@@ -106,7 +92,7 @@ class Decision:
     note_kind: str
     action: str
     notice: Callable[..., Reply]
-    text_field: str  # the notice's keyword for the staff text ("message" or "reason")
+    text: str | None  # what the staff text is called when it is required; None: optional
 
 
 RUECKFRAGE = Decision(
@@ -115,7 +101,7 @@ RUECKFRAGE = Decision(
     "rueckfrage",
     "Rückfrage",
     office.query_notice,
-    "message",
+    "die Rückfrage",
 )
 ANNAHME = Decision(
     DraftStatus.ANGENOMMEN,
@@ -123,7 +109,7 @@ ANNAHME = Decision(
     "annahme",
     "angenommen",
     office.accepted_notice,
-    "message",
+    None,
 )
 ABLEHNUNG = Decision(
     DraftStatus.ZURUECKGEGEBEN,
@@ -131,7 +117,7 @@ ABLEHNUNG = Decision(
     "ablehnung",
     "abgelehnt",
     office.rejected_notice,
-    "reason",
+    "eine Begründung",
 )
 
 
@@ -147,11 +133,7 @@ def decide(
 ) -> None:
     """Rückfrage (the user gets a button that opens the draft to change), acceptance (the user
     is told what comes next) or rejection with a reason, on the version the page showed."""
-    if decision is ANNAHME:
-        text = text.replace("\r\n", "\n").strip()[:MAX_TEXT]  # a note is optional here
-    else:
-        what = "die Rückfrage" if decision is RUECKFRAGE else "eine Begründung"
-        text = _text(text, what=what)
+    text = _text(text, what=decision.text)
     _review, owner_id = _decidable(session, draft_id=draft_id, version=version)
     staff_repo.set_owner_status(session, draft_id=draft_id, status=decision.owner_status)
     if text:
@@ -173,8 +155,8 @@ def decide(
         detail=f"Version {version}",
         now=now,
     )
-    notice = decision.notice(draft_id=draft_id, version=version, **{decision.text_field: text})
-    _tell(session, owner_id=owner_id, reply=notice)
+    notice = decision.notice(draft_id=draft_id, version=version, message=text)
+    queue_unprompted(session, chat_id=owner_id, reply=notice)
     log.info(
         "review.decided draft_id=%s version=%s status=%s",
         draft_id,
@@ -211,7 +193,7 @@ def propose_slot(
         raise Refused("Für diese Anfrage ist schon ein Termin bestätigt.")
     if moment <= now:
         raise Refused("Der Termin liegt in der Vergangenheit. Bitte ein künftiges Datum wählen.")
-    text = message.replace("\r\n", "\n").strip()[:MAX_TEXT]
+    text = _text(message, what=None)
     row.proposed_for = moment
     reply = office.slot_notice(request_id=row.id, moment=moment, message=text)
     _handled(
@@ -256,4 +238,4 @@ def _handled(
         detail=detail,
         now=now,
     )
-    _tell(session, owner_id=row.owner_id, reply=reply)
+    queue_unprompted(session, chat_id=row.owner_id, reply=reply)

@@ -253,7 +253,7 @@ def _pending(web: Workspace, token: str) -> Path:
     """An upload waiting for "Veröffentlichen", under DATA_DIR (never in KNOWLEDGE_DIR)."""
     if not token.replace("-", "").replace("_", "").isalnum() or len(token) > 40:
         raise Refused("Diese Vorschau ist abgelaufen. Bitte die Datei erneut hochladen.")
-    folder = web.desk.archive_dir.parent / "uploads"
+    folder = web.desk.pending_dir
     folder.mkdir(parents=True, exist_ok=True)
     return folder / f"{token}.bin"
 

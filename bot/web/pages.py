@@ -62,9 +62,7 @@ def draft(
     page = workspace.draft_page(session, draft_id=draft_id, version=version, today=web.today())
     if page is None:
         return web.refused(request, staff, "Diesen Entwurf gibt es nicht (oder nicht mehr).", 404)
-    return web.page(
-        request, "draft.html", staff=staff, page=page, heading_key=workspace.heading_key
-    )
+    return web.page(request, "draft.html", staff=staff, page=page)
 
 
 def draft_action(

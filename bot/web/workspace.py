@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.drafts import Draft, ExportMeta, Finding, readiness_report
 from bot.drafts.diff import FieldChange, field_changes
-from bot.drafts.export_layout import Block, Heading, build_layout
+from bot.drafts.export_layout import Block, build_layout
 from bot.drafts.summary import SECTION_TITLES, format_amount
 from bot.storage import (
     DraftStatus,
@@ -23,7 +23,14 @@ from bot.storage import (
     review_repo,
     staff_repo,
 )
-from bot.storage.tables import AuditRow, DraftVersionRow, ReviewNoteRow, ReviewRow, StaffRequestRow
+from bot.storage.tables import (
+    AuditRow,
+    DraftRow,
+    DraftVersionRow,
+    ReviewNoteRow,
+    ReviewRow,
+    StaffRequestRow,
+)
 
 log = logging.getLogger(__name__)
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -82,21 +89,6 @@ class DraftPage:
     trail: list[AuditRow]
     can_decide: bool
     requests: list[StaffRequestRow] = field(default_factory=list)
-
-
-def latest_version(session: Session, draft_id: int) -> tuple[int, Draft, datetime] | None:
-    versions = staff_repo.list_versions_any(session, draft_id=draft_id)
-    if not versions:
-        return None
-    last = versions[-1]
-    return last.version, Draft.model_validate(last.data), last.frozen_at
-
-
-def _assignee(session: Session, review: ReviewRow) -> str:
-    if review.assignee_id is None:
-        return ""
-    account = accounts_repo.get(session, account_id=review.assignee_id)
-    return account.email if account else ""
 
 
 @dataclass(frozen=True)
@@ -203,6 +195,7 @@ def draft_page(
         field_changes(Draft.model_validate(previous.data), draft) if previous is not None else None
     )
     accounts = {a.id: a.email for a in accounts_repo.all_accounts(session)}
+    draft_row = staff_repo.get_any(session, draft_id=draft_id)
     notes = [
         (note, accounts.get(note.account_id or 0, "gelöschtes Konto"))
         for note in review_repo.notes(session, draft_id=draft_id)
@@ -214,31 +207,38 @@ def draft_page(
         latest=frozen[-1].version,
         status=review.status,
         status_label=label,
-        assignee=_assignee(session, review),
+        assignee=accounts.get(review.assignee_id or 0, ""),
         blocks=list(layout.blocks),
         findings=findings,
         changes=changes,
         notes=notes,
         trail=review_repo.trail(session, subject="draft", subject_id=draft_id),
-        can_decide=_can_decide(session, review, frozen[-1].version),
+        can_decide=why_undecidable(review, draft_row, frozen[-1].version) is None,
     )
 
 
-def heading_key(block: Block) -> str | None:
-    """The section title a heading opens, for placing findings beside it."""
-    if isinstance(block, Heading) and block.level == 1:
-        return block.text
+def why_undecidable(review: ReviewRow | None, draft: DraftRow | None, version: int) -> str | None:
+    """Why the office cannot decide on `version` of this draft now (German), or None.
+
+    Only the version the user handed in last, while it waits for the office: not one the
+    user withdrew or changed meanwhile, not one already decided or asked back on.
+    """
+    if review is None or draft is None:
+        return "Diesen Entwurf gibt es nicht mehr (vom Antragsteller gelöscht)."
+    label = STATUS_LABELS.get(review.status, review.status)
+    if review.status in (ReviewStatus.ANGENOMMEN, ReviewStatus.ABGELEHNT):
+        return f"Über diesen Entwurf ist schon entschieden (Status: {label})."
+    if review.status == ReviewStatus.RUECKFRAGE:
+        return (
+            "Zu diesem Entwurf läuft eine Rückfrage: Entschieden wird über die Version, die der "
+            "Antragsteller danach einreicht. Bitte laden Sie die Seite dann neu."
+        )
+    if draft.version != version or draft.status != DraftStatus.EINGEREICHT:
+        return (
+            "Der Entwurf hat sich inzwischen geändert (neue Version oder vom Antragsteller "
+            "zurückgezogen). Bitte laden Sie die Seite neu und prüfen Sie den aktuellen Stand."
+        )
     return None
-
-
-def _can_decide(session: Session, review: ReviewRow, version: int) -> bool:
-    draft = staff_repo.get_any(session, draft_id=review.draft_id)
-    return (
-        draft is not None
-        and draft.status == DraftStatus.EINGEREICHT
-        and draft.version == version
-        and review.status in review_repo.OPEN_FOR_STAFF
-    )
 
 
 def frozen_draft(
